@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# dockwire's test command (`npm test`): brings up what the tests stand on, then runs every layer.
+#
+#   1. npm dependencies (npm ci, skipped when node_modules matches package-lock.json)
+#   2. a Docker daemon (scripts/daemon.sh: DOCKER_HOST if it answers, else a private dockerd)
+#   3. the offline images (scripts/images.sh, cached by recipe hash)
+#   4. the Pulumi toolchain (scripts/toolchain.sh, built once from the Go module proxy, cached)
+#   5. test/unit, test/components, test/integration with ava; each layer runs even if an
+#      earlier one failed, and any failing layer fails the run.
+#
+# Pass layer names to run only some: `npm test -- unit components`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+step() { printf '\n=== %s\n' "$*" >&2; }
+
+step "dependencies"
+bash scripts/deps.sh || exit 1
+
+step "docker daemon"
+DOCKER_HOST=$(bash scripts/daemon.sh up) || exit 1
+export DOCKER_HOST
+echo "DOCKER_HOST=$DOCKER_HOST" >&2
+
+step "offline images"
+bash scripts/images.sh || exit 1
+
+step "pulumi toolchain"
+eval "$(bash scripts/toolchain.sh env)" || exit 1
+
+step "build"
+npm run --silent build || exit 1
+
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(unit components integration)
+
+passed=0 failed=0 skipped=0 status=0
+for layer in "${layers[@]}"; do
+  files=$(find "dist/test/$layer" -name '*.test.js' 2>/dev/null | sort)
+  if [ -z "$files" ]; then
+    echo "layer $layer has no tests" >&2
+    status=1
+    continue
+  fi
+  step "layer: $layer"
+  extra=()
+  # Integration tests share one daemon and one host: run them one file at a time.
+  [ "$layer" = integration ] && extra=(--concurrency 1 --serial)
+  log=$(mktemp)
+  # shellcheck disable=SC2086
+  npx ava "${extra[@]}" $files 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  p=$(grep -Eo '^ *[0-9]+ tests? passed' "$log" | grep -Eo '[0-9]+' | tail -1)
+  f=$(grep -Eo '^ *[0-9]+ tests? failed' "$log" | grep -Eo '[0-9]+' | tail -1)
+  s=$(grep -Eo '^ *[0-9]+ tests? skipped' "$log" | grep -Eo '[0-9]+' | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+  if [ "$rc" -ne 0 ]; then
+    echo "layer $layer FAILED (ava exit $rc)" >&2
+    [ -n "$f" ] || failed=$((failed + 1))
+    status=1
+  fi
+  rm -f "$log"
+done
+
+echo
+echo "dockwire: $passed passed, $failed failed, $skipped skipped"
+exit $status
