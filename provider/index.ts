@@ -1,1 +1,19 @@
-export {};
+/**
+ * dockwire: Docker networking as typed, previewable Pulumi components.
+ *
+ * - networks: BridgeNetwork, OverlayNetwork (+ Swarm), MacvlanNetwork, IpvlanNetwork
+ * - containers: AppContainer (ports in every `docker run -p` form, networks, modes)
+ * - host: DockerHost (unix, tcp+TLS, ssh), DaemonConfig (daemon.json with rollback)
+ * - netns: NetworkNamespace, VethPair, LinuxBridge, Route
+ * - ipam, ports: the pure address and port logic the components check with
+ *
+ * @module
+ */
+export * from "./networks";
+export * from "./containers";
+export * from "./host/endpoint";
+export * from "./host/docker-host";
+export * as ipam from "./ipam";
+export * as ports from "./ports";
+export * as netns from "./netns";
+export { shellQuote } from "./shell";

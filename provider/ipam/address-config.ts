@@ -204,19 +204,20 @@ function checkAuxAddresses(
  *   - `FIELD.auxAddresses.NAME V is also used by FIELD.auxAddresses.OTHER: give each auxiliary address its own address.`
  *
  * @param input - the pool as written.
- * @param field - path of the pool in the user's settings, default `"ipam"`.
+ * @param field - path of the pool in the user's settings, default `"ipam"`; `""` for top-level fields (`subnet`, `gateway`, ...).
  * @throws IpamError on the first rule broken.
  */
 export function canonicalizeAddressConfig(input: AddressConfigInput, field = "ipam"): AddressConfig {
-    const subnet = parseSubnet(input.subnet, `${field}.subnet`);
-    const gateway = checkGateway(input.gateway, subnet, `${field}.gateway`);
+    const at = (key: string): string => (field === "" ? key : `${field}.${key}`);
+    const subnet = parseSubnet(input.subnet, at("subnet"));
+    const gateway = checkGateway(input.gateway, subnet, at("gateway"));
     const config: AddressConfig = {
         family: subnet.family,
         subnet: formatCidr(subnet),
         gateway: formatIp(subnet.family, gateway),
     };
-    if (input.ipRange !== undefined) config.ipRange = checkIpRange(input.ipRange, subnet, `${field}.ipRange`);
-    const aux = checkAuxAddresses(input.auxAddresses, subnet, gateway, `${field}.auxAddresses`);
+    if (input.ipRange !== undefined) config.ipRange = checkIpRange(input.ipRange, subnet, at("ipRange"));
+    const aux = checkAuxAddresses(input.auxAddresses, subnet, gateway, at("auxAddresses"));
     if (aux !== undefined) config.auxAddresses = aux;
     return config;
 }

@@ -1,0 +1,143 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { AddressConfig } from "../ipam";
+import { validated } from "../networks/network";
+import { ContainerPortInput, ContainerPortSpec } from "../ports";
+import { HostPortRegistry, NetworkMode, checkAttachment, checkNetworkMode, checkPorts } from "./container-spec";
+
+const registries = new WeakMap<object, HostPortRegistry>();
+let detachedRegistry = new HostPortRegistry();
+
+/** The host-port registry of the running Pulumi program (process-wide outside one). */
+export function currentHostPorts(): HostPortRegistry {
+  const stack = pulumi.runtime.getStackResource();
+  if (!stack) return detachedRegistry;
+  let r = registries.get(stack);
+  if (!r) registries.set(stack, (r = new HostPortRegistry()));
+  return r;
+}
+
+/** Forgets the process-wide registry used outside a running program (for tests under mocks). */
+export function resetDetachedHostPorts(): void {
+  detachedRegistry = new HostPortRegistry();
+}
+
+/** A network to attach to: a dockwire network (its subnet is known and checked) or a name. */
+export type NetworkRef = { networkName: pulumi.Input<string>; pools?: readonly AddressConfig[] } | string;
+
+/** One network attachment of an {@link AppContainer}. */
+export interface AppContainerNetwork {
+  /** The network: a dockwire network component, or the name of an existing network. */
+  network: NetworkRef;
+  /** DNS aliases on that network (`docker run --network-alias`). Changing them replaces the container. */
+  aliases?: string[];
+  /** Static IPv4 address, checked against the network's subnet at preview. Changing it replaces the container. */
+  ipv4Address?: string;
+  /** Static IPv6 address, checked against the network's IPv6 subnet at preview. Changing it replaces the container. */
+  ipv6Address?: string;
+}
+
+/** Arguments for {@link AppContainer}. */
+export interface AppContainerArgs {
+  /** Image name or id. Changing it replaces the container. */
+  image: pulumi.Input<string>;
+  /** Container name. Defaults to the component's name. Changing it replaces the container. */
+  containerName?: string;
+  /** Command and arguments. Defaults to the image's CMD. Changing it replaces the container. */
+  command?: pulumi.Input<string>[];
+  /** Environment variables. Changing them replaces the container. */
+  env?: Record<string, pulumi.Input<string>>;
+  /**
+   * Published ports, in any form `docker run -p` accepts (`"8080:80"`,
+   * `"127.0.0.1:6000:80/udp"`, `"8000-8002:80-82"`, `"[::1]:8080:80"`) or typed
+   * (`{ internal: 80, external: 8080 }`). Checked at preview, also for host-port collisions
+   * with other containers of the program. Changing them replaces the container.
+   */
+  ports?: (string | ContainerPortInput)[];
+  /** Publish every exposed port on a random host port (`-P`). Defaults to `false`. */
+  publishAllPorts?: boolean;
+  /** User-defined networks to attach to, with aliases and static addresses. */
+  networks?: AppContainerNetwork[];
+  /**
+   * `bridge` (Docker's default bridge), `host`, `none` or `container:NAME`. Exclusive with
+   * `networks` for host, none and container modes. Defaults to Docker's choice.
+   */
+  networkMode?: NetworkMode;
+  /** Mounts, as @pulumi/docker takes them. */
+  mounts?: pulumi.Input<docker.types.input.ContainerMount>[];
+  /** Labels on the container. */
+  labels?: Record<string, string>;
+  /** Host name inside the container. Defaults to the container id's prefix. */
+  hostname?: string;
+  /** Restart policy: `no`, `on-failure`, `always`, `unless-stopped`. Defaults to `no`. */
+  restart?: "no" | "on-failure" | "always" | "unless-stopped";
+}
+
+/**
+ * A container wired the way the seeds wire them by hand: `-p` in every form, user-defined
+ * networks with aliases and static addresses, or a network mode. Everything is checked at
+ * construction, before anything is registered.
+ */
+export class AppContainer extends pulumi.ComponentResource {
+  /** The Docker container. */
+  public readonly container: docker.Container;
+  /** The normalized published ports (plain values). */
+  public readonly ports: readonly ContainerPortSpec[];
+  /** The container name. */
+  public readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: AppContainerArgs, opts?: pulumi.ComponentResourceOptions) {
+    const type = "dockwire:containers:AppContainer";
+    const checked = validated(type, name, () => {
+      const containerName = args.containerName ?? name;
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(containerName)) {
+        throw new Error(`containerName ${JSON.stringify(containerName)} is not a valid container name: use letters, digits, "_", "." and "-", starting with a letter or digit.`);
+      }
+      const mode = args.networkMode === undefined ? undefined : checkNetworkMode(args.networkMode);
+      if (mode !== undefined && mode !== "bridge" && (args.networks?.length ?? 0) > 0) {
+        throw new Error(`networks cannot be combined with networkMode ${JSON.stringify(mode)}: the container shares ${mode === "host" ? "the host's" : mode === "none" ? "no" : "another container's"} network stack; drop networks or networkMode.`);
+      }
+      const ports = checkPorts(args.ports, mode);
+      const networks = (args.networks ?? []).map((n, i) => {
+        const ref = n.network;
+        const known = typeof ref !== "string" && ref.pools !== undefined && ref.pools.length > 0;
+        const attach = checkAttachment({
+          field: `networks[${i}]`,
+          pools: typeof ref === "string" ? [] : (ref.pools ?? []),
+          poolsKnown: known,
+          aliases: n.aliases,
+          ipv4Address: n.ipv4Address,
+          ipv6Address: n.ipv6Address,
+        });
+        return { name: typeof ref === "string" ? ref : ref.networkName, ...attach };
+      });
+      currentHostPorts().register(`container "${containerName}"`, ports);
+      return { containerName, mode, ports, networks };
+    });
+    super(type, name, {}, opts);
+    this.ports = checked.ports;
+    const envs = args.env
+      ? pulumi.all(Object.entries(args.env).map(([k, v]) => pulumi.output(v).apply((x) => `${k}=${x}`))).apply((l) => [...l].sort())
+      : undefined;
+    this.container = new docker.Container(
+      name,
+      {
+        name: checked.containerName,
+        image: args.image,
+        ...(args.command ? { command: args.command } : {}),
+        ...(envs ? { envs } : {}),
+        ...(checked.ports.length ? { ports: checked.ports.map((p) => ({ ...p })) } : {}),
+        ...(args.publishAllPorts ? { publishAllPorts: true } : {}),
+        ...(checked.mode ? { networkMode: checked.mode } : {}),
+        ...(checked.networks.length ? { networksAdvanced: checked.networks } : {}),
+        ...(args.mounts ? { mounts: args.mounts } : {}),
+        ...(args.labels ? { labels: Object.keys(args.labels).sort().map((label) => ({ label, value: args.labels![label] })) } : {}),
+        ...(args.hostname ? { hostname: args.hostname } : {}),
+        ...(args.restart ? { restart: args.restart } : {}),
+      },
+      { parent: this },
+    );
+    this.containerName = this.container.name;
+    this.registerOutputs({ containerName: this.containerName });
+  }
+}

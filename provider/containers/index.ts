@@ -1,0 +1,2 @@
+export * from "./container-spec";
+export * from "./app-container";
