@@ -1,2 +1,3 @@
 export * from "./names";
 export * from "./commands";
+export * from "./components";

@@ -1,0 +1,437 @@
+// The netns components under the mock engine: the exact command each registers (its scripts are
+// the builders' output), local vs remote, the options the engine receives (parent,
+// replaceOnChanges, deleteBeforeReplace, dependencies on namespace instances), and bad input
+// rejected at construction with the exact message before anything is registered.
+import test, { ExecutionContext } from "ava";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import {
+  CommandArgError,
+  LinuxBridge,
+  NameError,
+  NetworkNamespace,
+  Route,
+  VethPair,
+  linuxBridgeCommands,
+  netnsCommands,
+  routeCommands,
+  vethCommands,
+} from "../../provider/netns";
+import { bridgeLab, seed000Lab, seed003Lab } from "../integration/lib/netns";
+import { Registered, captureResources, resolve } from "./lib/mocks";
+
+const LOCAL = "command:local:Command";
+const REMOTE = "command:remote:Command";
+const URN = "urn:pulumi:test::dockwire::";
+/** What `@pulumi/command` adds to our replaceOnChanges. */
+const REPLACE_ON_CHANGES = ["create", "delete", "triggers[*]"];
+
+/** The parts of a RegisterResource request that carry options. */
+interface Request {
+  type: string;
+  name: string;
+  parent: string;
+  dependencies: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * {@link captureResources}, also recording the options of every RegisterResource request the
+ * mock monitor receives (the mock's `newResource` sees only inputs).
+ */
+async function capture(build: () => unknown): Promise<{ resources: Registered[]; requests: Request[] }> {
+  const requests: Request[] = [];
+  const proto = MockMonitor.prototype as any;
+  const original = proto.registerResource;
+  proto.registerResource = function (req: any, callback: any) {
+    requests.push({
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+    });
+    return original.call(this, req, callback);
+  };
+  try {
+    return { resources: await captureResources(build), requests };
+  } finally {
+    proto.registerResource = original;
+  }
+}
+
+/** Builds components and waits until every command child is registered. */
+function build(make: () => { command: pulumi.Resource }[]): () => pulumi.Output<unknown> {
+  return () => pulumi.all(make().map((c) => c.command.urn));
+}
+
+function byName(rs: readonly { name: string }[], name: string) {
+  const found = rs.filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one resource named ${name}, got ${found.length}`);
+  return found[0] as any;
+}
+
+/** Asserts the command child `name` has exactly these inputs and the shared options. */
+function assertLocalCommand(
+  t: ExecutionContext,
+  got: { resources: Registered[]; requests: Request[] },
+  expected: { name: string; parentType: string; parentName: string; scripts: { create: string; delete: string }; dependencies?: string[] },
+): void {
+  const r = byName(got.resources, expected.name) as Registered;
+  t.is(r.type, LOCAL);
+  t.deepEqual(r.inputs, { create: expected.scripts.create, delete: expected.scripts.delete, interpreter: ["/bin/sh", "-c"] });
+  const req = byName(got.requests, expected.name) as Request;
+  t.deepEqual(req, {
+    type: LOCAL,
+    name: expected.name,
+    parent: `${URN}${expected.parentType}::${expected.parentName}`,
+    dependencies: expected.dependencies ?? [],
+    replaceOnChanges: REPLACE_ON_CHANGES,
+    deleteBeforeReplace: true,
+  });
+}
+
+const nsUrn = (name: string) => `${URN}dockwire:netns:NetworkNamespace$${LOCAL}::${name}-netns`;
+
+// ---------------------------------------------------------------- seed labs
+
+test.serial("seed 000: two namespaces and a veth pair, each exactly one local command with the builders' scripts", async (t) => {
+  const got = await capture(build(() => seed000Lab() as any));
+  t.deepEqual(
+    got.resources.map((r) => `${r.type} ${r.name}`).sort(),
+    [
+      "command:local:Command test1-netns",
+      "command:local:Command test2-netns",
+      "command:local:Command veth-veth",
+      "dockwire:netns:NetworkNamespace test1",
+      "dockwire:netns:NetworkNamespace test2",
+      "dockwire:netns:VethPair veth",
+    ],
+  );
+  for (const ns of ["test1", "test2"]) {
+    assertLocalCommand(t, got, {
+      name: `${ns}-netns`,
+      parentType: "dockwire:netns:NetworkNamespace",
+      parentName: ns,
+      scripts: netnsCommands({ name: ns }),
+    });
+  }
+  assertLocalCommand(t, got, {
+    name: "veth-veth",
+    parentType: "dockwire:netns:VethPair",
+    parentName: "veth",
+    scripts: vethCommands({
+      name: "veth-test1",
+      peerName: "veth-test2",
+      ends: [
+        { namespace: "test1", addresses: ["192.168.1.1/24"] },
+        { namespace: "test2", addresses: ["192.168.1.2/24"] },
+      ],
+    }),
+    dependencies: [nsUrn("test1"), nsUrn("test2")],
+  });
+  // The components themselves carry no options of their own.
+  for (const name of ["test1", "test2", "veth"]) {
+    const req = byName(got.requests, name) as Request;
+    t.deepEqual([req.parent, req.dependencies, req.replaceOnChanges, req.deleteBeforeReplace], ["", [], [], false]);
+  }
+});
+
+test.serial("seed 003: veth1.1 moved into r1 as eth0, host end veth1.2, ordered after r1", async (t) => {
+  const got = await capture(build(() => seed003Lab() as any));
+  t.deepEqual(got.resources.map((r) => r.name).sort(), ["r1", "r1-netns", "r1-uplink", "r1-uplink-veth"]);
+  assertLocalCommand(t, got, {
+    name: "r1-netns",
+    parentType: "dockwire:netns:NetworkNamespace",
+    parentName: "r1",
+    scripts: netnsCommands({ name: "r1" }),
+  });
+  assertLocalCommand(t, got, {
+    name: "r1-uplink-veth",
+    parentType: "dockwire:netns:VethPair",
+    parentName: "r1-uplink",
+    scripts: vethCommands({
+      name: "veth1.1",
+      peerName: "veth1.2",
+      ends: [{ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] }, { addresses: ["10.250.1.5/24"] }],
+    }),
+    dependencies: [nsUrn("r1")],
+  });
+});
+
+test.serial("outputs: plain names at construction, Outputs that resolve to the same names", async (t) => {
+  let ns!: NetworkNamespace;
+  let veth!: VethPair;
+  let br!: LinuxBridge;
+  let route!: Route;
+  await captureResources(() => {
+    [ns, veth] = seed003Lab() as [NetworkNamespace, VethPair];
+    br = new LinuxBridge("br", { name: "br0", namespace: ns });
+    route = new Route("rt", { destination: "default", via: "10.250.1.5", namespace: "r1" });
+    return pulumi.all([ns.namespace, veth.endNames, br.bridge, route.command.urn]);
+  });
+  t.is(ns.namespaceName, "r1");
+  t.false(ns.remote);
+  t.is(await resolve(ns.namespace), "r1");
+  t.deepEqual(veth.ends, [{ name: "eth0", namespace: "r1" }, { name: "veth1.2" }]);
+  t.deepEqual(await resolve(veth.endNames), ["eth0", "veth1.2"]);
+  t.is(br.bridgeName, "br0");
+  t.is(br.namespaceName, "r1");
+  t.is(await resolve(br.bridge), "br0");
+  t.is(route.destination, "default");
+  t.is(route.namespaceName, "r1");
+});
+
+test.serial("bridge lab: bridge and routes get the builders' scripts; namespace instances become dependencies", async (t) => {
+  const got = await capture(build(() => bridgeLab() as any));
+  assertLocalCommand(t, got, {
+    name: "br0-bridge",
+    parentType: "dockwire:netns:LinuxBridge",
+    parentName: "br0",
+    scripts: linuxBridgeCommands({
+      name: "br0",
+      namespace: "dwbr-sw",
+      addresses: ["10.251.1.1/24", "10.251.9.1/24"],
+      ports: ["sw-h1", "sw-h2"],
+    }),
+    dependencies: [nsUrn("sw")],
+  });
+  assertLocalCommand(t, got, {
+    name: "h1-lan-route",
+    parentType: "dockwire:netns:Route",
+    parentName: "h1-lan",
+    scripts: routeCommands({ namespace: "dwbr-h1", destination: "10.251.1.0/24", dev: "eth0" }),
+    dependencies: [nsUrn("h1")],
+  });
+  assertLocalCommand(t, got, {
+    name: "h2-far-route",
+    parentType: "dockwire:netns:Route",
+    parentName: "h2-far",
+    scripts: routeCommands({ namespace: "dwbr-h2", destination: "10.251.9.0/24", via: "10.251.1.1" }),
+    dependencies: [nsUrn("h2")],
+  });
+  // The caller's dependsOn stays on the component (the SDK orders its children after it).
+  t.deepEqual(byName(got.requests, "h2-far").dependencies, [
+    `${URN}dockwire:netns:VethPair$${LOCAL}::h2-link-veth`,
+    `${URN}dockwire:netns:LinuxBridge$${LOCAL}::br0-bridge`,
+  ]);
+});
+
+test.serial("a namespace given by name adds no dependency; one instance used twice is one dependency", async (t) => {
+  const got = await capture(
+    build(() => {
+      const a = new NetworkNamespace("a", { name: "a" });
+      return [
+        a,
+        new VethPair("byname", { name: "v0", peerName: "v1", ends: [{ namespace: "a" }, {}] }),
+        new VethPair("twice", { name: "v2", peerName: "v3", ends: [{ namespace: a }, { namespace: a }] }),
+      ];
+    }),
+  );
+  t.deepEqual(byName(got.requests, "byname-veth").dependencies, []);
+  t.deepEqual(byName(got.requests, "twice-veth").dependencies, [nsUrn("a")]);
+});
+
+test.serial("ends default to both in the host namespace", async (t) => {
+  const got = await capture(build(() => [new VethPair("pair", { name: "dw0", peerName: "dw1" })]));
+  t.is(byName(got.resources, "pair-veth").inputs.create, vethCommands({ name: "dw0", peerName: "dw1", ends: [{}, {}] }).create);
+});
+
+// ---------------------------------------------------------------- remote
+
+test.serial("with a connection, the child is a remote command with the same scripts and options", async (t) => {
+  const connection = { host: "192.0.2.10", user: "root", privateKey: "KEY" };
+  const got = await capture(
+    build(() => {
+      const r1 = new NetworkNamespace("r1", { name: "r1", connection });
+      return [
+        r1,
+        new VethPair("up", { name: "veth1.1", peerName: "veth1.2", ends: [{ namespace: r1, rename: "eth0" }, {}], connection }),
+        new LinuxBridge("br", { name: "br0", namespace: r1, connection }),
+        new Route("rt", { destination: "default", via: "10.0.0.1", namespace: r1, connection }),
+      ];
+    }),
+  );
+  const expected: Record<string, { create: string; delete: string }> = {
+    "r1-netns": netnsCommands({ name: "r1" }),
+    "up-veth": vethCommands({ name: "veth1.1", peerName: "veth1.2", ends: [{ namespace: "r1", rename: "eth0" }, {}] }),
+    "br-bridge": linuxBridgeCommands({ name: "br0", namespace: "r1" }),
+    "rt-route": routeCommands({ destination: "default", via: "10.0.0.1", namespace: "r1" }),
+  };
+  const remoteUrn = `${URN}dockwire:netns:NetworkNamespace$${REMOTE}::r1-netns`;
+  for (const [name, scripts] of Object.entries(expected)) {
+    const r = byName(got.resources, name) as Registered;
+    t.is(r.type, REMOTE, name);
+    const { connection: conn, ...rest } = r.inputs;
+    t.deepEqual(rest, scripts, name);
+    // @pulumi/command marks the connection secret and fills in its defaults.
+    const value = conn && typeof conn === "object" && "value" in conn ? conn.value : conn;
+    t.deepEqual(value, { ...connection, port: 22, dialErrorLimit: 10, perDialTimeout: 15 }, name);
+    const req = byName(got.requests, name) as Request;
+    t.deepEqual(req.replaceOnChanges, REPLACE_ON_CHANGES, name);
+    t.true(req.deleteBeforeReplace, name);
+    t.deepEqual(req.dependencies, name === "r1-netns" ? [] : [remoteUrn], name);
+  }
+  t.deepEqual(got.resources.filter((r) => r.type === LOCAL), []);
+});
+
+test.serial("a local namespace with a remote component (or the reverse) is rejected before anything is registered", async (t) => {
+  const messages: string[] = [];
+  const got = await capture(() => {
+    const local = new NetworkNamespace("l", { name: "l" });
+    const remote = new NetworkNamespace("r", { name: "r", connection: { host: "192.0.2.10" } });
+    for (const make of [
+      () => new VethPair("v", { name: "a0", peerName: "a1", ends: [{}, { namespace: local }], connection: { host: "192.0.2.10" } }),
+      () => new Route("rt", { destination: "default", dev: "eth0", namespace: remote }),
+    ]) {
+      try {
+        make();
+      } catch (e) {
+        t.true(e instanceof CommandArgError);
+        messages.push((e as Error).message);
+      }
+    }
+    return pulumi.all([local.command.urn, remote.command.urn]);
+  });
+  t.deepEqual(messages, [
+    'VethPair "v": args.ends[1].namespace is the NetworkNamespace of "l", which runs on the local host, but args.connection is set: ' +
+      "drop args.connection or give the namespace the same connection.",
+    'Route "rt": args.namespace is the NetworkNamespace of "r", which runs on a remote host, but args.connection is not set: ' +
+      "give this component the same connection as the namespace.",
+  ]);
+  t.deepEqual(got.resources.map((r) => r.name).sort(), ["l", "l-netns", "r", "r-netns"]);
+});
+
+// ---------------------------------------------------------------- bad input
+
+const LONG_NS = "n".repeat(65);
+const bad: [string, () => unknown, typeof NameError | typeof CommandArgError, string][] = [
+  [
+    "namespace name with ; and a command",
+    () => new NetworkNamespace("lab", { name: "a;rm -rf /" }),
+    NameError,
+    'NetworkNamespace "lab": args.name "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
+      "so they never need shell quoting; rename it.",
+  ],
+  [
+    "namespace name with $(id)",
+    () => new NetworkNamespace("lab", { name: "$(id)" }),
+    NameError,
+    'NetworkNamespace "lab": args.name "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
+  ],
+  [
+    "namespace name over 64 characters",
+    () => new NetworkNamespace("lab", { name: LONG_NS }),
+    NameError,
+    `NetworkNamespace "lab": args.name "${LONG_NS}" is 65 characters: dockwire namespace names are at most 64; shorten it.`,
+  ],
+  [
+    "namespace name with a newline",
+    () => new NetworkNamespace("lab", { name: "r1\nreboot" }),
+    NameError,
+    'NetworkNamespace "lab": args.name "r1\\nreboot" contains "\\n": dockwire names use only letters, digits, "_", "." and "-" ' +
+      "so they never need shell quoting; rename it.",
+  ],
+  [
+    "veth name over 15 characters",
+    () => new VethPair("pair", { name: "veth-very-long-name0", peerName: "p" }),
+    NameError,
+    'VethPair "pair": args.name "veth-very-long-name0" is 20 characters: Linux interface names are at most 15; shorten it.',
+  ],
+  [
+    "veth rename with a newline",
+    () => new VethPair("pair", { name: "a", peerName: "b", ends: [{ rename: "eth0\nip link del eth0" }, {}] }),
+    NameError,
+    'VethPair "pair": args.ends[0].rename "eth0\\nip link del eth0" contains whitespace, which Linux forbids in interface names; remove it.',
+  ],
+  [
+    "veth end namespace with ; and a command",
+    () => new VethPair("pair", { name: "a", peerName: "b", ends: [{}, { namespace: "a;rm -rf /" }] }),
+    NameError,
+    'VethPair "pair": args.ends[1].namespace "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
+      "so they never need shell quoting; rename it.",
+  ],
+  [
+    "veth peer name with $(id)",
+    () => new VethPair("pair", { name: "a", peerName: "$(id)" }),
+    NameError,
+    'VethPair "pair": args.peerName "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
+  ],
+  [
+    "bridge port with ; and a command",
+    () => new LinuxBridge("br", { name: "br0", ports: ["a;rm -rf /"] }),
+    NameError,
+    'LinuxBridge "br": args.ports[0] "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
+      "so they never need shell quoting; rename it.",
+  ],
+  [
+    "bridge name over 15 characters",
+    () => new LinuxBridge("br", { name: "bridge-much-too-long" }),
+    NameError,
+    'LinuxBridge "br": args.name "bridge-much-too-long" is 20 characters: Linux interface names are at most 15; shorten it.',
+  ],
+  [
+    "route dev with $(id)",
+    () => new Route("rt", { destination: "10.0.0.0/24", dev: "$(id)" }),
+    NameError,
+    'Route "rt": args.dev "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
+  ],
+  [
+    "route namespace with a newline",
+    () => new Route("rt", { destination: "10.0.0.0/24", dev: "eth0", namespace: "r1\n" }),
+    NameError,
+    'Route "rt": args.namespace "r1\\n" contains "\\n": dockwire names use only letters, digits, "_", "." and "-" ' +
+      "so they never need shell quoting; rename it.",
+  ],
+  [
+    "route destination with host bits",
+    () => new Route("rt", { destination: "10.0.0.1/24", dev: "eth0" }),
+    CommandArgError,
+    'Route "rt": args.destination "10.0.0.1/24" has host bits set: the network is "10.0.0.0/24"; use that.',
+  ],
+  [
+    "route with neither via nor dev",
+    () => new Route("rt", { destination: "10.0.0.0/24" }),
+    CommandArgError,
+    'Route "rt": args has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.',
+  ],
+  [
+    "veth address injection",
+    () => new VethPair("pair", { name: "a", peerName: "b", ends: [{ addresses: ["10.0.0.1/24; reboot"] }, {}] }),
+    CommandArgError,
+    'VethPair "pair": args.ends[0].addresses[0] "10.0.0.1/24; reboot" is not an IPv4 or IPv6 CIDR: ' +
+      'write an address with a prefix length, e.g. "10.0.0.1/24" or "fd00::1/64".',
+  ],
+  [
+    "namespace given as an Output",
+    () => new LinuxBridge("br", { name: "br0", namespace: pulumi.output("r1") as any }),
+    CommandArgError,
+    'LinuxBridge "br": args.namespace is a pulumi Output: namespace names must be known at construction; ' +
+      "pass the NetworkNamespace itself or a plain string.",
+  ],
+  [
+    "missing args",
+    () => new NetworkNamespace("lab", undefined as any),
+    CommandArgError,
+    'NetworkNamespace "lab": args must be an object, not undefined.',
+  ],
+];
+
+for (const [title, make, errorClass, message] of bad) {
+  test.serial(`bad input rejected at construction, nothing registered: ${title}`, async (t) => {
+    let thrown: unknown;
+    const got = await capture(() => {
+      try {
+        make();
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    t.true(thrown instanceof errorClass, `expected a ${errorClass.name}, got ${String(thrown)}`);
+    t.is((thrown as Error).message, message);
+    t.deepEqual(got.resources, []);
+    t.deepEqual(got.requests, []);
+  });
+}
