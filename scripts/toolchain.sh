@@ -150,6 +150,7 @@ cmd_env() {
   echo "export PULUMI_SKIP_UPDATE_CHECK=true"
   echo "export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
   echo "export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true"
+  echo "export PULUMI_DISABLE_CHECKPOINT_BACKUPS=true"
 }
 
 case "${1:-build}" in

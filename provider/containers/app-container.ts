@@ -69,6 +69,8 @@ export interface AppContainerArgs {
   labels?: Record<string, string>;
   /** Host name inside the container. Defaults to the container id's prefix. */
   hostname?: string;
+  /** Files written into the container before it starts (e.g. a config file). Changing them replaces the container. */
+  uploads?: { file: string; content: pulumi.Input<string> }[];
   /** Restart policy: `no`, `on-failure`, `always`, `unless-stopped`. Defaults to `no`. */
   restart?: "no" | "on-failure" | "always" | "unless-stopped";
 }
@@ -133,6 +135,7 @@ export class AppContainer extends pulumi.ComponentResource {
         ...(args.mounts ? { mounts: args.mounts } : {}),
         ...(args.labels ? { labels: Object.keys(args.labels).sort().map((label) => ({ label, value: args.labels![label] })) } : {}),
         ...(args.hostname ? { hostname: args.hostname } : {}),
+        ...(args.uploads ? { uploads: [...args.uploads].sort((a, b) => (a.file < b.file ? -1 : 1)).map((u) => ({ file: u.file, content: u.content })) } : {}),
         ...(args.restart ? { restart: args.restart } : {}),
       },
       { parent: this },

@@ -1,0 +1,8 @@
+// `pulumi up` entry point of the redis-cluster stack.
+import { readConfig, redisCluster } from "./program";
+
+const host = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+const out = redisCluster(readConfig(), host);
+export const network = out.network;
+export const nodes = out.nodes;
+export const clusterState = out.clusterState;

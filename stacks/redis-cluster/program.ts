@@ -1,0 +1,85 @@
+/**
+ * Seed 002 as code: network `redis` 172.38.0.0/16, six redis-server nodes at .11-.16 with
+ * their redis.conf, each published on 637N:6379 and 1637N:16379 with its own data volume,
+ * then `redis-cli --cluster create ... --cluster-replicas 1` once every node answers.
+ */
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { AppContainer, BridgeNetwork, shellQuote } from "dockwire";
+import { ClusterConfig, ClusterNode, SEED_CLUSTER, planCluster } from "./cluster-plan";
+
+/** Reads the stack config (every key optional; defaults are seed 002's). */
+export function readConfig(): ClusterConfig {
+  const c = new pulumi.Config();
+  return {
+    image: c.get("image") ?? SEED_CLUSTER.image,
+    nodes: c.getNumber("nodes") ?? SEED_CLUSTER.nodes,
+    replicas: c.getNumber("replicas") ?? SEED_CLUSTER.replicas,
+    networkName: c.get("networkName") ?? SEED_CLUSTER.networkName,
+    subnet: c.get("subnet") ?? SEED_CLUSTER.subnet,
+    firstHost: c.getNumber("firstHost") ?? SEED_CLUSTER.firstHost,
+    clientPortBase: c.getNumber("clientPortBase") ?? SEED_CLUSTER.clientPortBase,
+    busPortBase: c.getNumber("busPortBase") ?? SEED_CLUSTER.busPortBase,
+  };
+}
+
+/**
+ * The script that forms the cluster: waits (bounded) until every node answers PING, then
+ * runs `--cluster create` unless the cluster is already formed, then waits (bounded) for
+ * cluster_state:ok and prints the CLUSTER INFO state line.
+ */
+export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: number, prefix: string): string {
+  const first = shellQuote(`${prefix}${nodes[0].name}`);
+  const addrs = nodes.map((n) => shellQuote(`${n.address}:6379`)).join(" ");
+  return [
+    "set -e",
+    `for c in ${nodes.map((n) => shellQuote(`${prefix}${n.name}`)).join(" ")}; do`,
+    "  i=0",
+    '  until [ "$(docker exec "$c" redis-cli ping 2>/dev/null)" = PONG ]; do',
+    '    i=$((i+1)); [ $i -le 120 ] || { echo "redis node $c did not answer PING within 60 s" >&2; exit 1; }; sleep 0.5',
+    "  done",
+    "done",
+    `if ! docker exec ${first} redis-cli cluster info | grep -q '^cluster_state:ok'; then`,
+    `  docker exec ${first} redis-cli --cluster create ${addrs} --cluster-replicas ${replicas} --cluster-yes >&2`,
+    "fi",
+    "i=0",
+    `until docker exec ${first} redis-cli cluster info | grep -q '^cluster_state:ok'; do`,
+    '  i=$((i+1)); [ $i -le 120 ] || { echo "the cluster did not reach cluster_state:ok within 60 s" >&2; exit 1; }; sleep 0.5',
+    "done",
+    `docker exec ${first} redis-cli cluster info | tr -d '\\r' | grep '^cluster_state:'`,
+  ].join("\n");
+}
+
+/** Builds the cluster; returns the stack outputs. */
+export function redisCluster(cfg: ClusterConfig, dockerHost: string, prefix = "") {
+  const nodes = planCluster(cfg);
+  const net = new BridgeNetwork("redis", { networkName: `${prefix}${cfg.networkName}`, subnet: cfg.subnet });
+  const containers = nodes.map((n) => {
+    const volume = new docker.Volume(`${n.name}-data`, { name: `${prefix}${n.name}-data` });
+    return new AppContainer(n.name, {
+      image: cfg.image,
+      containerName: `${prefix}${n.name}`,
+      command: ["redis-server", "/etc/redis/redis.conf"],
+      uploads: [{ file: "/etc/redis/redis.conf", content: n.conf }],
+      ports: [`${n.clientPort}:6379`, `${n.busPort}:16379`],
+      networks: [{ network: net, ipv4Address: n.address }],
+      mounts: [{ type: "volume", source: volume.name, target: "/data" }],
+    });
+  });
+  const create = new command.local.Command(
+    "cluster-create",
+    {
+      create: clusterCreateScript(nodes, cfg.replicas, prefix),
+      environment: { DOCKER_HOST: dockerHost },
+      interpreter: ["/bin/sh", "-c"],
+      triggers: nodes.map((n) => n.address),
+    },
+    { dependsOn: containers },
+  );
+  return {
+    network: net.networkName,
+    nodes: nodes.map((n) => `${n.address}:6379`),
+    clusterState: create.stdout,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Runs an example stack through the real Pulumi engine on the local backend:
+ *
+ *   node dist/stacks/run.js up|preview|destroy STACK
+ *
+ * With the Node.js language host available it runs the stack folder as `pulumi up` would;
+ * without it, it runs the same program inline through the Automation API.
+ */
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { readConfig, redisCluster } from "./redis-cluster/program";
+
+const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string, unknown> }> = {
+  "redis-cluster": {
+    plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
+    program: () => redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock"),
+  },
+};
+
+function fail(msg: string, code = 1): never {
+  process.stderr.write(`run.js: ${msg}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const [op, name] = process.argv.slice(2);
+  if (!["up", "preview", "destroy"].includes(op) || !name) fail(`usage: run.js up|preview|destroy STACK (stacks: ${Object.keys(PROGRAMS).join(", ")})`, 2);
+  const entry = PROGRAMS[name] ?? fail(`unknown stack ${JSON.stringify(name)}: use one of ${Object.keys(PROGRAMS).join(", ")}`, 2);
+  const have = (process.env.DOCKWIRE_TOOLCHAIN ?? "").split(/\s+/);
+  const missing = entry.plugins.filter((p) => !have.includes(p));
+  if (missing.length > 0 && op !== "destroy") {
+    fail(
+      `the ${name} stack needs the provider plugin(s) ${missing.join(", ")}, which the toolchain could not provide on this machine ` +
+        "(`bash scripts/toolchain.sh status` shows what the Go module proxy refused). Install them with " +
+        "`pulumi plugin install resource NAME VERSION --file BINARY`, or put pulumi and its plugins on PATH, and run again.",
+      3,
+    );
+  }
+  const root = process.env.DOCKWIRE_PULUMI_ROOT ?? fail("DOCKWIRE_PULUMI_ROOT is not set: run through `npm run up` (scripts/main.sh)");
+  const pulumiCommand = await PulumiCommand.get({ root, skipVersionCheck: true });
+  const backend = process.env.PULUMI_BACKEND_URL ?? fail("PULUMI_BACKEND_URL is not set: run through `npm run up`");
+  const workDir = path.resolve(__dirname, "../../stacks", name);
+  const stackName = process.env.DOCKWIRE_STACK ?? "dev";
+  let stack: Stack;
+  if (have.includes("pulumi-language-nodejs")) {
+    stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand });
+  } else {
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName, projectName: name, program: async () => entry.program() },
+      { pulumiCommand, workDir, projectSettings: { name, runtime: "nodejs", backend: { url: backend } } },
+    );
+  }
+  const onOutput = (s: string) => process.stdout.write(s);
+  if (op === "up") {
+    const res = await stack.up({ onOutput });
+    for (const [k, v] of Object.entries(res.outputs)) process.stdout.write(`${k}: ${JSON.stringify(v.secret ? "[secret]" : v.value)}\n`);
+  } else if (op === "preview") {
+    await stack.preview({ onOutput });
+  } else {
+    await stack.destroy({ onOutput });
+  }
+}
+
+main().catch((e) => fail((e as Error).message));
