@@ -35,8 +35,11 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 function checkHostPart(host: string, field: string, url: string): string {
-  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  if (parseIp(bare) || HOSTNAME.test(bare)) return bare;
+  const bracketed = host.startsWith("[") && host.endsWith("]");
+  const bare = bracketed ? host.slice(1, -1) : host;
+  const ip = parseIp(bare);
+  // Brackets hold IPv6 only; all-numeric names must be valid IPv4 (no 999.1.1.1, no 10.0.0.01).
+  if (bracketed ? ip?.family === 6 : ip?.family === 4 || (!/^[\d.]+$/.test(bare) && HOSTNAME.test(bare))) return bare;
   throw new EndpointError(field, `${field} ${JSON.stringify(url)} has an invalid host ${JSON.stringify(host)}: use a host name or an IP address (IPv6 in brackets).`);
 }
 
@@ -75,8 +78,8 @@ export function parseDockerEndpoint(url: string, policy: EndpointPolicy, field =
     return { kind: "unix", url, path: rest };
   }
   if (scheme === "tcp") {
-    const hp = /^(\[[^\]]+\]|[^:/]+)(?::([^/]*))?\/?$/.exec(rest);
-    if (!hp) throw new EndpointError(field, `${field} ${JSON.stringify(url)} is not HOST:PORT: write it as "tcp://HOST:2376".`);
+    const hp = /^(\[[^\]]+\]|[^:/]+)(?::([^/:]*))?\/?$/.exec(rest);
+    if (!hp) throw new EndpointError(field, `${field} ${JSON.stringify(url)} is not HOST:PORT: write it as "tcp://HOST:2376", with an IPv6 address in brackets ("tcp://[fd00::2]:2376").`);
     const host = checkHostPart(hp[1], field, url);
     const port = checkPort(hp[2], policy.tls ? 2376 : 2375, field, url);
     if (!policy.tls) {

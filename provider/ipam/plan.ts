@@ -20,7 +20,7 @@ export interface PlanEntry {
 }
 
 /** A registered block as an inclusive address interval. */
-interface Interval {
+export interface Interval {
     start: bigint;
     end: bigint;
     entry: PlanEntry;
@@ -104,6 +104,18 @@ export class AddressPlan {
      * @throws IpamError for an invalid subnet, an empty owner, or an overlap.
      */
     register(owner: string, subnet: string, field = "subnet"): void {
+        const found = this.check(owner, subnet, field);
+        if (found === "registered") return;
+        found.list.splice(found.at, 0, found.interval);
+        this.ordered.push(found.interval.entry);
+    }
+
+    /**
+     * Checks that `owner` could claim `subnet` now, without claiming it; throws the same
+     * errors as {@link register}. Lets a caller check every subnet of one network before
+     * registering any, so a failure leaves nothing half-registered.
+     */
+    check(owner: string, subnet: string, field = "subnet"): "registered" | { list: Interval[]; at: number; interval: Interval } {
         const cidr = parseCidr(subnet, field);
         const text = formatCidr(cidr);
         if (typeof owner !== "string" || owner === "") {
@@ -114,11 +126,10 @@ export class AddressPlan {
         const at = upperBound(list, interval.start);
         const clash = this.neighbourClash(list, at, interval);
         if (clash !== undefined) {
-            if (clash.entry.owner === owner && clash.entry.subnet === text) return;
+            if (clash.entry.owner === owner && clash.entry.subnet === text) return "registered";
             throw this.overlapError(field, cidr, owner, clash.entry, list);
         }
-        list.splice(at, 0, interval);
-        this.ordered.push(interval.entry);
+        return { list, at, interval };
     }
 
     /** All registered subnets in registration order (a copy). */

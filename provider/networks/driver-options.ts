@@ -68,15 +68,14 @@ export interface BridgeOptions {
 
 /** Returns `entries` as an object whose keys are sorted, so its JSON is stable. */
 export function sortedRecord(entries: Iterable<[string, string]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = v;
-  return out;
+  // fromEntries defines own keys, so even "__proto__" is kept as a plain key.
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Checks an MTU and returns it as docker stores it (a decimal string). */
 export function mtuOption(mtu: number, field: string): string {
   if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) {
-    throw new DriverOptionError(field, `${field} ${JSON.stringify(mtu)} is not a valid MTU: use a whole number from 68 to 65535 (1500 for Ethernet).`);
+    throw new DriverOptionError(field, `${field} ${typeof mtu === "number" ? String(mtu) : JSON.stringify(mtu)} is not a valid MTU: use a whole number from 68 to 65535 (1500 for Ethernet).`);
   }
   return String(mtu);
 }
@@ -153,7 +152,7 @@ export function parseParent(parent: string, vlan: number | undefined, field: str
 
 function checkEnum<T extends string>(value: string, allowed: readonly T[], field: string, what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new DriverOptionError(field, `${field} ${JSON.stringify(value)} is not a ${what}: use one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
+    throw new DriverOptionError(field, `${field} ${JSON.stringify(value)} is not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}: use one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
   }
   return value as T;
 }
@@ -168,13 +167,13 @@ export function macvlanOptions(parent: ParentInterface, mode: string | undefined
 }
 
 /** Builds the option map of an ipvlan network. `mode` defaults to `l2`, `flag` to `bridge`. */
-export function ipvlanOptions(parent: ParentInterface, mode: string | undefined, flag: string | undefined, field = "mode"): Record<string, string> {
+export function ipvlanOptions(parent: ParentInterface, mode: string | undefined, flag: string | undefined, field = "mode", flagField = "flag"): Record<string, string> {
   const m = checkEnum(mode ?? "l2", IPVLAN_MODES, field, "ipvlan mode");
   const entries: [string, string][] = [
     [IpvlanOption.Mode, m],
     [IpvlanOption.Parent, parent.name],
   ];
-  if (flag !== undefined) entries.push([IpvlanOption.Flag, checkEnum(flag, IPVLAN_FLAGS, "flag", "ipvlan flag")]);
+  if (flag !== undefined) entries.push([IpvlanOption.Flag, checkEnum(flag, IPVLAN_FLAGS, flagField, "ipvlan flag")]);
   return sortedRecord(entries);
 }
 

@@ -132,9 +132,10 @@ export function networkSpec(name: string, args: NetworkCommonArgs, driver: Drive
   const labels = labelList(args.labels);
   if (labels.length > 0) spec.labels = labels;
   if (plan) {
-    for (const [i, p] of pools.entries()) {
-      plan.register(`network "${networkName}"`, p.subnet, pools.length > 1 ? `pools[${i}].subnet` : "subnet");
-    }
+    // Check every pool before registering any, so a failure leaves the plan as it was.
+    const field = (i: number) => (args.pools !== undefined ? `pools[${i}].subnet` : "subnet");
+    pools.forEach((p, i) => plan.check(`network "${networkName}"`, p.subnet, field(i)));
+    pools.forEach((p, i) => plan.register(`network "${networkName}"`, p.subnet, field(i)));
   }
   return { spec, pools };
 }
