@@ -14,6 +14,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Standard input to write. */
   input?: string;
+  /** Working directory. Defaults to this process's. */
+  cwd?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
         timeout: opts.timeoutMs ?? 60_000,
         killSignal: "SIGKILL",
         maxBuffer: 64 * 1024 * 1024,
+        cwd: opts.cwd,
         env: { ...process.env, ...(opts.env ?? {}) },
       },
       (err, stdout, stderr) => {

@@ -1,0 +1,78 @@
+// The library as its users get it: `npm pack`, installed into a separate program outside
+// the repo, which imports "dockwire" by name. Under Pulumi mocks the program registers the
+// expected resources; through the real engine its bad input fails at preview with
+// dockwire's message.
+import test from "ava";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { run } from "./lib/exec";
+
+const repo = path.resolve(__dirname, "..", "..", "..");
+
+test.serial("a separate program installs the packed library and uses its components", async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), "dockwire-consumer-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const packed = await run("npm", ["pack", "--silent", "--pack-destination", dir], { timeoutMs: 120_000, cwd: repo, env: { npm_config_ignore_scripts: "true" } });
+  const tarball = path.join(dir, packed.stdout.trim().split("\n").pop()!);
+  const pkg = JSON.parse(await readFile(path.join(repo, "package.json"), "utf8"));
+  await writeFile(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "consumer", private: true, dependencies: { dockwire: `file:${tarball}`, "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"] } }, null, 2),
+  );
+  await run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], { timeoutMs: 300_000, cwd: dir, env: { npm_config_cache: process.env.npm_config_cache ?? path.join(process.env.HOME ?? "/root", ".npm") } });
+
+  // 1. Under mocks: exact registrations, and the types are the packed declarations.
+  await writeFile(
+    path.join(dir, "mocks.js"),
+    `const pulumi = require("@pulumi/pulumi");
+const seen = [];
+pulumi.runtime.setMocks({ newResource: (a) => { seen.push([a.type, a.name, a.inputs]); return { id: a.name + "-id", state: a.inputs }; }, call: (a) => a.inputs }, "consumer", "dev", false);
+const { BridgeNetwork, AppContainer } = require("dockwire");
+const net = new BridgeNetwork("mynet", { subnet: "192.168.0.0/16", gateway: "192.168.0.1" });
+new AppContainer("web", { image: "busybox", ports: ["127.0.0.1:8080:80"], networks: [{ network: net, aliases: ["web"] }] });
+setTimeout(() => process.stdout.write(JSON.stringify(seen)), 200);
+`,
+  );
+  const seen = JSON.parse((await run("node", ["mocks.js"], { timeoutMs: 30_000, cwd: dir })).stdout) as [string, string, any][];
+  // Registration is asynchronous: compare as a set, then look each resource up.
+  t.deepEqual(seen.map(([type, name]) => `${type} ${name}`).sort(), [
+    "docker:index/container:Container web",
+    "docker:index/network:Network mynet",
+    "dockwire:containers:AppContainer web",
+    "dockwire:networks:BridgeNetwork mynet",
+  ]);
+  const inputs = (type: string) => seen.find(([ty]) => ty === type)![2];
+  t.deepEqual(inputs("docker:index/network:Network").ipamConfigs, [{ subnet: "192.168.0.0/16", gateway: "192.168.0.1" }]);
+  t.deepEqual(inputs("docker:index/container:Container").ports, [{ internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
+  t.deepEqual(inputs("docker:index/container:Container").networksAdvanced, [{ name: "mynet", aliases: ["web"] }]);
+  const dts = await readFile(path.join(dir, "node_modules", "dockwire", "dist", "provider", "networks", "bridge.d.ts"), "utf8");
+  t.regex(dts, /export declare class BridgeNetwork/);
+
+  // 2. Through the real engine: the packed library's validation reaches `pulumi preview`.
+  await writeFile(
+    path.join(dir, "engine.js"),
+    `const { LocalWorkspace, PulumiCommand } = require("@pulumi/pulumi/automation");
+const pulumi = require("@pulumi/pulumi");
+(async () => {
+  const cmd = await PulumiCommand.get({ root: process.env.DOCKWIRE_PULUMI_ROOT, skipVersionCheck: true });
+  const program = async () => {
+    try { const { BridgeNetwork } = require("dockwire"); new BridgeNetwork("mynet", { subnet: "192.168.0.0/16", gateway: "10.0.0.1" }); }
+    catch (e) { await pulumi.log.error(e.message); }
+  };
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "consumer${process.pid}", projectName: "consumer", program },
+    { pulumiCommand: cmd, workDir: __dirname, projectSettings: { name: "consumer", runtime: "nodejs", backend: { url: process.env.PULUMI_BACKEND_URL } } });
+  let out = "";
+  try { await stack.preview({ onOutput: (s) => (out += s) }); console.log("PREVIEW-SUCCEEDED"); }
+  catch (e) { console.log(out + e.message); }
+  finally { await stack.workspace.removeStack(stack.name, { force: true }); }
+})();
+`,
+  );
+  const engine = await run("node", ["engine.js"], { timeoutMs: 120_000, cwd: dir });
+  t.false(engine.stdout.includes("PREVIEW-SUCCEEDED"));
+  t.true(
+    engine.stdout.includes('dockwire:networks:BridgeNetwork "mynet": gateway "10.0.0.1" is outside subnet 192.168.0.0/16: pick an address inside it, or omit gateway to use 192.168.0.1.'),
+    engine.stdout,
+  );
+});
