@@ -45,6 +45,11 @@
 import { shellQuote } from "../shell";
 import { validateInterfaceName, validateNamespaceName } from "./names";
 
+/** `field.` for nested field names; nothing for top-level ones (field ""). */
+function pre(field: string): string {
+    return field === "" ? "" : `${field}.`;
+}
+
 /** The two scripts of a command resource. */
 export interface CommandScripts {
     /** Script for `create` (idempotent, `set -e`, fails loudly naming the resource). */
@@ -195,7 +200,7 @@ export interface NetnsArgs {
  */
 export function netnsCommands(args: NetnsArgs, field = "netns"): CommandScripts {
     requireObject(args, field);
-    const name = validateNamespaceName(args.name, `${field}.name`);
+    const name = validateNamespaceName(args.name, `${pre(field)}name`);
     const resource = `netns ${name}`;
     return {
         create: script(resource, "create", [
@@ -269,24 +274,24 @@ export interface VethArgs {
  */
 export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
     requireObject(args, field);
-    const name = validateInterfaceName(args.name, `${field}.name`);
-    const peerName = validateInterfaceName(args.peerName, `${field}.peerName`);
+    const name = validateInterfaceName(args.name, `${pre(field)}name`);
+    const peerName = validateInterfaceName(args.peerName, `${pre(field)}peerName`);
     if (name === peerName) {
         throw new CommandArgError(
-            `${field}.peerName`,
-            `${field}.peerName ${JSON.stringify(peerName)} is the same as ${field}.name: the two ends of a veth pair need different names.`,
+            `${pre(field)}peerName`,
+            `${pre(field)}peerName ${JSON.stringify(peerName)} is the same as ${pre(field)}name: the two ends of a veth pair need different names.`,
         );
     }
     if (!Array.isArray(args.ends) || args.ends.length !== 2) {
         const count = Array.isArray(args.ends) ? (args.ends as readonly unknown[]).length : -1;
         const got = count < 0 ? describe(args.ends) : `${count} end${count === 1 ? "" : "s"}`;
         throw new CommandArgError(
-            `${field}.ends`,
-            `${field}.ends must list exactly 2 ends (for ${field}.name and ${field}.peerName, in that order), got ${got}.`,
+            `${pre(field)}ends`,
+            `${pre(field)}ends must list exactly 2 ends (for ${pre(field)}name and ${pre(field)}peerName, in that order), got ${got}.`,
         );
     }
     const ends = [name, peerName].map((original, i) => {
-        const f = `${field}.ends[${i}]`;
+        const f = `${pre(field)}ends[${i}]`;
         const end = args.ends[i];
         requireObject(end, f);
         const namespace = end.namespace === undefined ? undefined : validateNamespaceName(end.namespace, `${f}.namespace`);
@@ -302,9 +307,9 @@ export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
     });
     if (ends[0].namespace === ends[1].namespace && ends[0].final === ends[1].final) {
         throw new CommandArgError(
-            `${field}.ends[1]`,
-            `${field}.ends[1] would be named ${JSON.stringify(ends[1].final)} in ${nsLabel(ends[1].namespace)}, ` +
-                `like ${field}.ends[0]: give the two ends different final names.`,
+            `${pre(field)}ends[1]`,
+            `${pre(field)}ends[1] would be named ${JSON.stringify(ends[1].final)} in ${nsLabel(ends[1].namespace)}, ` +
+                `like ${pre(field)}ends[0]: give the two ends different final names.`,
         );
     }
 
@@ -404,23 +409,23 @@ export interface LinuxBridgeArgs {
  */
 export function linuxBridgeCommands(args: LinuxBridgeArgs, field = "bridge"): CommandScripts {
     requireObject(args, field);
-    const name = validateInterfaceName(args.name, `${field}.name`);
-    const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${field}.namespace`);
-    const addresses = validateAddresses(args.addresses, `${field}.addresses`);
-    const up = validateUp(args.up, `${field}.up`);
+    const name = validateInterfaceName(args.name, `${pre(field)}name`);
+    const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
+    const addresses = validateAddresses(args.addresses, `${pre(field)}addresses`);
+    const up = validateUp(args.up, `${pre(field)}up`);
     if (args.ports !== undefined && !Array.isArray(args.ports)) {
-        throw new CommandArgError(`${field}.ports`, `${field}.ports must be an array of interface names, not ${describe(args.ports)}.`);
+        throw new CommandArgError(`${pre(field)}ports`, `${pre(field)}ports must be an array of interface names, not ${describe(args.ports)}.`);
     }
-    const ports = (args.ports ?? []).map((p, i) => validateInterfaceName(p, `${field}.ports[${i}]`));
+    const ports = (args.ports ?? []).map((p, i) => validateInterfaceName(p, `${pre(field)}ports[${i}]`));
     ports.forEach((p, i) => {
         if (p === name) {
             throw new CommandArgError(
-                `${field}.ports[${i}]`,
-                `${field}.ports[${i}] ${JSON.stringify(p)} is the bridge itself: list the interfaces to attach to ${name}.`,
+                `${pre(field)}ports[${i}]`,
+                `${pre(field)}ports[${i}] ${JSON.stringify(p)} is the bridge itself: list the interfaces to attach to ${name}.`,
             );
         }
         if (ports.indexOf(p) !== i) {
-            throw new CommandArgError(`${field}.ports[${i}]`, `${field}.ports lists ${JSON.stringify(p)} twice: list each port once.`);
+            throw new CommandArgError(`${pre(field)}ports[${i}]`, `${pre(field)}ports lists ${JSON.stringify(p)} twice: list each port once.`);
         }
     });
 
@@ -486,23 +491,23 @@ export interface RouteArgs {
  */
 export function routeCommands(args: RouteArgs, field = "route"): CommandScripts {
     requireObject(args, field);
-    const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${field}.namespace`);
+    const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
     const destination =
         args.destination === "default"
             ? undefined
-            : validateCidrArg(args.destination, `${field}.destination`, { network: true });
-    const via = args.via === undefined ? undefined : validateIpArg(args.via, `${field}.via`);
-    const dev = args.dev === undefined ? undefined : validateInterfaceName(args.dev, `${field}.dev`);
+            : validateCidrArg(args.destination, `${pre(field)}destination`, { network: true });
+    const via = args.via === undefined ? undefined : validateIpArg(args.via, `${pre(field)}via`);
+    const dev = args.dev === undefined ? undefined : validateInterfaceName(args.dev, `${pre(field)}dev`);
     if (via === undefined && dev === undefined) {
         throw new CommandArgError(
             field,
-            `${field} has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.`,
+            `${field === "" ? "route" : field} has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.`,
         );
     }
     if (destination && via && destination.family !== via.family) {
         throw new CommandArgError(
-            `${field}.via`,
-            `${field}.via ${JSON.stringify(via.text)} is IPv${via.family} but ${field}.destination ` +
+            `${pre(field)}via`,
+            `${pre(field)}via ${JSON.stringify(via.text)} is IPv${via.family} but ${pre(field)}destination ` +
                 `${JSON.stringify(destination.text)} is IPv${destination.family}: use a gateway of the same family.`,
         );
     }

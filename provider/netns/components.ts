@@ -7,7 +7,7 @@
  * - validates its plain-string names and addresses at construction, before
  *   anything (not even the component itself) is registered; an error names
  *   the component, the argument and the fix, e.g.
- *   `NetworkNamespace "lab": args.name "a;rm -rf /" contains ";": ...`, and is
+ *   `dockwire:netns:NetworkNamespace "lab": name "a;rm -rf /" contains ";": ...`, and is
  *   the builder's `NameError` or `CommandArgError`;
  * - registers one child named `${name}-netns`, `${name}-veth`,
  *   `${name}-bridge` or `${name}-route`: a `command.local.Command` (run with
@@ -138,9 +138,9 @@ export class NetworkNamespace extends pulumi.ComponentResource {
      * @throws NameError | CommandArgError for invalid arguments, before anything is registered
      */
     constructor(name: string, args: NetworkNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const scripts = validated("NetworkNamespace", name, () => {
+        const scripts = validated("dockwire:netns:NetworkNamespace", name, () => {
             requireArgs(args);
-            return netnsCommands({ name: args.name }, "args");
+            return netnsCommands({ name: args.name }, "");
         });
         super(NETWORK_NAMESPACE_TYPE, name, {}, opts);
         this.namespaceName = args.name;
@@ -242,7 +242,7 @@ export class VethPair extends pulumi.ComponentResource {
      * @throws NameError | CommandArgError for invalid arguments, before anything is registered
      */
     constructor(name: string, args: VethPairArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated("VethPair", name, () => {
+        const plan = validated("dockwire:netns:VethPair", name, () => {
             requireArgs(args);
             const given: unknown = args.ends ?? [{}, {}];
             const deps: NetworkNamespace[] = [];
@@ -253,7 +253,7 @@ export class VethPair extends pulumi.ComponentResource {
                                 ...(end as VethPairEndArgs),
                                 namespace: resolveNamespace(
                                     (end as VethPairEndArgs).namespace,
-                                    `args.ends[${i}].namespace`,
+                                    `ends[${i}].namespace`,
                                     args.connection,
                                     deps,
                                 ),
@@ -262,7 +262,7 @@ export class VethPair extends pulumi.ComponentResource {
                   )
                 : given;
             // The builder checks everything, including the shape of `ends`.
-            const scripts = vethCommands({ name: args.name, peerName: args.peerName, ends: ends as VethEnds }, "args");
+            const scripts = vethCommands({ name: args.name, peerName: args.peerName, ends: ends as VethEnds }, "");
             const valid = ends as VethEnds;
             const placed = [args.name, args.peerName].map((original, i) => ({
                 name: valid[i].rename ?? original,
@@ -334,13 +334,13 @@ export class LinuxBridge extends pulumi.ComponentResource {
      * @throws NameError | CommandArgError for invalid arguments, before anything is registered
      */
     constructor(name: string, args: LinuxBridgeComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated("LinuxBridge", name, () => {
+        const plan = validated("dockwire:netns:LinuxBridge", name, () => {
             requireArgs(args);
             const deps: NetworkNamespace[] = [];
-            const namespace = resolveNamespace(args.namespace, "args.namespace", args.connection, deps);
+            const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
             const scripts = linuxBridgeCommands(
                 { name: args.name, namespace, addresses: args.addresses, up: args.up, ports: args.ports },
-                "args",
+                "",
             );
             return { scripts, deps, namespace };
         });
@@ -404,13 +404,13 @@ export class Route extends pulumi.ComponentResource {
      * @throws NameError | CommandArgError for invalid arguments, before anything is registered
      */
     constructor(name: string, args: RouteComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated("Route", name, () => {
+        const plan = validated("dockwire:netns:Route", name, () => {
             requireArgs(args);
             const deps: NetworkNamespace[] = [];
-            const namespace = resolveNamespace(args.namespace, "args.namespace", args.connection, deps);
+            const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
             const scripts = routeCommands(
                 { destination: args.destination, via: args.via, dev: args.dev, namespace },
-                "args",
+                "",
             );
             return { scripts, deps, namespace };
         });
@@ -470,10 +470,10 @@ function resolveNamespace(
             throw new CommandArgError(
                 field,
                 ref.remote
-                    ? `${field} is ${which}, which runs on a remote host, but args.connection is not set: ` +
+                    ? `${field} is ${which}, which runs on a remote host, but connection is not set: ` +
                           "give this component the same connection as the namespace."
-                    : `${field} is ${which}, which runs on the local host, but args.connection is set: ` +
-                          "drop args.connection or give the namespace the same connection.",
+                    : `${field} is ${which}, which runs on the local host, but connection is set: ` +
+                          "drop connection or give the namespace the same connection.",
             );
         }
         if (!deps.includes(ref)) deps.push(ref);

@@ -66,6 +66,11 @@ export interface BridgeOptions {
   mtu?: number;
 }
 
+/** `field.key` for nested fields, `key` for top-level ones (field ""). */
+function at(field: string, key: string): string {
+  return field === "" ? key : `${field}.${key}`;
+}
+
 /** Returns `entries` as an object whose keys are sorted, so its JSON is stable. */
 export function sortedRecord(entries: Iterable<[string, string]>): Record<string, string> {
   // fromEntries defines own keys, so even "__proto__" is kept as a plain key.
@@ -85,19 +90,19 @@ const IPV4_DOTTED = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 /** Builds the option map of a bridge network, keys sorted. */
 export function bridgeOptions(o: BridgeOptions, field = "options"): Record<string, string> {
   const out: [string, string][] = [];
-  if (o.bridgeName !== undefined) out.push([BridgeOption.Name, validateInterfaceName(o.bridgeName, `${field}.bridgeName`)]);
+  if (o.bridgeName !== undefined) out.push([BridgeOption.Name, validateInterfaceName(o.bridgeName, at(field, "bridgeName"))]);
   if (o.enableIcc !== undefined) out.push([BridgeOption.EnableIcc, String(o.enableIcc)]);
   if (o.enableIpMasquerade !== undefined) out.push([BridgeOption.EnableIpMasquerade, String(o.enableIpMasquerade)]);
   if (o.hostBindingIpv4 !== undefined) {
     if (!IPV4_DOTTED.test(o.hostBindingIpv4)) {
       throw new DriverOptionError(
-        `${field}.hostBindingIpv4`,
-        `${field}.hostBindingIpv4 ${JSON.stringify(o.hostBindingIpv4)} is not an IPv4 address: use a host address such as "127.0.0.1", or omit it to bind to 0.0.0.0.`,
+        at(field, "hostBindingIpv4"),
+        `${at(field, "hostBindingIpv4")} ${JSON.stringify(o.hostBindingIpv4)} is not an IPv4 address: use a host address such as "127.0.0.1", or omit it to bind to 0.0.0.0.`,
       );
     }
     out.push([BridgeOption.HostBindingIpv4, o.hostBindingIpv4]);
   }
-  if (o.mtu !== undefined) out.push([BridgeOption.Mtu, mtuOption(o.mtu, `${field}.mtu`)]);
+  if (o.mtu !== undefined) out.push([BridgeOption.Mtu, mtuOption(o.mtu, at(field, "mtu"))]);
   return sortedRecord(out);
 }
 
@@ -181,7 +186,7 @@ export function ipvlanOptions(parent: ParentInterface, mode: string | undefined,
 export function overlayOptions(o: { encrypted?: boolean; mtu?: number }, field = "options"): Record<string, string> {
   const out: [string, string][] = [];
   if (o.encrypted) out.push([OverlayOption.Encrypted, ""]);
-  if (o.mtu !== undefined) out.push([OverlayOption.Mtu, mtuOption(o.mtu, `${field}.mtu`)]);
+  if (o.mtu !== undefined) out.push([OverlayOption.Mtu, mtuOption(o.mtu, at(field, "mtu"))]);
   return sortedRecord(out);
 }
 

@@ -60,12 +60,13 @@ export abstract class DockwireNetwork extends pulumi.ComponentResource {
     type: string,
     name: string,
     args: NetworkCommonArgs,
+    /** Builds the driver part; `field` prefixes option field names ("" for top-level arguments). */
     driver: (field: string) => DriverSpec,
     opts: pulumi.ComponentResourceOptions | undefined,
     dependsOn: pulumi.Resource[] = [],
   ) {
     // Validate before anything is registered, so bad input leaves no trace in state.
-    const built = validated(type, name, () => networkSpec(name, args, driver("options"), args.addressPlan ?? currentAddressPlan()));
+    const built = validated(type, name, () => networkSpec(name, args, driver(""), args.addressPlan ?? currentAddressPlan()));
     super(type, name, {}, opts);
     this.spec = built.spec;
     this.pools = built.pools;

@@ -296,9 +296,9 @@ test.serial("a local namespace with a remote component (or the reverse) is rejec
     return pulumi.all([local.command.urn, remote.command.urn]);
   });
   t.deepEqual(messages, [
-    'VethPair "v": args.ends[1].namespace is the NetworkNamespace of "l", which runs on the local host, but args.connection is set: ' +
-      "drop args.connection or give the namespace the same connection.",
-    'Route "rt": args.namespace is the NetworkNamespace of "r", which runs on a remote host, but args.connection is not set: ' +
+    'dockwire:netns:VethPair "v": ends[1].namespace is the NetworkNamespace of "l", which runs on the local host, but connection is set: ' +
+      "drop connection or give the namespace the same connection.",
+    'dockwire:netns:Route "rt": namespace is the NetworkNamespace of "r", which runs on a remote host, but connection is not set: ' +
       "give this component the same connection as the namespace.",
   ]);
   t.deepEqual(got.resources.map((r) => r.name).sort(), ["l", "l-netns", "r", "r-netns"]);
@@ -312,110 +312,110 @@ const bad: [string, () => unknown, typeof NameError | typeof CommandArgError, st
     "namespace name with ; and a command",
     () => new NetworkNamespace("lab", { name: "a;rm -rf /" }),
     NameError,
-    'NetworkNamespace "lab": args.name "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
+    'dockwire:netns:NetworkNamespace "lab": name "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
       "so they never need shell quoting; rename it.",
   ],
   [
     "namespace name with $(id)",
     () => new NetworkNamespace("lab", { name: "$(id)" }),
     NameError,
-    'NetworkNamespace "lab": args.name "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
+    'dockwire:netns:NetworkNamespace "lab": name "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
   ],
   [
     "namespace name over 64 characters",
     () => new NetworkNamespace("lab", { name: LONG_NS }),
     NameError,
-    `NetworkNamespace "lab": args.name "${LONG_NS}" is 65 characters: dockwire namespace names are at most 64; shorten it.`,
+    `dockwire:netns:NetworkNamespace "lab": name "${LONG_NS}" is 65 characters: dockwire namespace names are at most 64; shorten it.`,
   ],
   [
     "namespace name with a newline",
     () => new NetworkNamespace("lab", { name: "r1\nreboot" }),
     NameError,
-    'NetworkNamespace "lab": args.name "r1\\nreboot" contains "\\n": dockwire names use only letters, digits, "_", "." and "-" ' +
+    'dockwire:netns:NetworkNamespace "lab": name "r1\\nreboot" contains "\\n": dockwire names use only letters, digits, "_", "." and "-" ' +
       "so they never need shell quoting; rename it.",
   ],
   [
     "veth name over 15 characters",
     () => new VethPair("pair", { name: "veth-very-long-name0", peerName: "p" }),
     NameError,
-    'VethPair "pair": args.name "veth-very-long-name0" is 20 characters: Linux interface names are at most 15; shorten it.',
+    'dockwire:netns:VethPair "pair": name "veth-very-long-name0" is 20 characters: Linux interface names are at most 15; shorten it.',
   ],
   [
     "veth rename with a newline",
     () => new VethPair("pair", { name: "a", peerName: "b", ends: [{ rename: "eth0\nip link del eth0" }, {}] }),
     NameError,
-    'VethPair "pair": args.ends[0].rename "eth0\\nip link del eth0" contains whitespace, which Linux forbids in interface names; remove it.',
+    'dockwire:netns:VethPair "pair": ends[0].rename "eth0\\nip link del eth0" contains whitespace, which Linux forbids in interface names; remove it.',
   ],
   [
     "veth end namespace with ; and a command",
     () => new VethPair("pair", { name: "a", peerName: "b", ends: [{}, { namespace: "a;rm -rf /" }] }),
     NameError,
-    'VethPair "pair": args.ends[1].namespace "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
+    'dockwire:netns:VethPair "pair": ends[1].namespace "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
       "so they never need shell quoting; rename it.",
   ],
   [
     "veth peer name with $(id)",
     () => new VethPair("pair", { name: "a", peerName: "$(id)" }),
     NameError,
-    'VethPair "pair": args.peerName "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
+    'dockwire:netns:VethPair "pair": peerName "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
   ],
   [
     "bridge port with ; and a command",
     () => new LinuxBridge("br", { name: "br0", ports: ["a;rm -rf /"] }),
     NameError,
-    'LinuxBridge "br": args.ports[0] "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
+    'dockwire:netns:LinuxBridge "br": ports[0] "a;rm -rf /" contains ";": dockwire names use only letters, digits, "_", "." and "-" ' +
       "so they never need shell quoting; rename it.",
   ],
   [
     "bridge name over 15 characters",
     () => new LinuxBridge("br", { name: "bridge-much-too-long" }),
     NameError,
-    'LinuxBridge "br": args.name "bridge-much-too-long" is 20 characters: Linux interface names are at most 15; shorten it.',
+    'dockwire:netns:LinuxBridge "br": name "bridge-much-too-long" is 20 characters: Linux interface names are at most 15; shorten it.',
   ],
   [
     "route dev with $(id)",
     () => new Route("rt", { destination: "10.0.0.0/24", dev: "$(id)" }),
     NameError,
-    'Route "rt": args.dev "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
+    'dockwire:netns:Route "rt": dev "$(id)" starts with "$": dockwire names must start with a letter or digit; rename it.',
   ],
   [
     "route namespace with a newline",
     () => new Route("rt", { destination: "10.0.0.0/24", dev: "eth0", namespace: "r1\n" }),
     NameError,
-    'Route "rt": args.namespace "r1\\n" contains "\\n": dockwire names use only letters, digits, "_", "." and "-" ' +
+    'dockwire:netns:Route "rt": namespace "r1\\n" contains "\\n": dockwire names use only letters, digits, "_", "." and "-" ' +
       "so they never need shell quoting; rename it.",
   ],
   [
     "route destination with host bits",
     () => new Route("rt", { destination: "10.0.0.1/24", dev: "eth0" }),
     CommandArgError,
-    'Route "rt": args.destination "10.0.0.1/24" has host bits set: the network is "10.0.0.0/24"; use that.',
+    'dockwire:netns:Route "rt": destination "10.0.0.1/24" has host bits set: the network is "10.0.0.0/24"; use that.',
   ],
   [
     "route with neither via nor dev",
     () => new Route("rt", { destination: "10.0.0.0/24" }),
     CommandArgError,
-    'Route "rt": args has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.',
+    'dockwire:netns:Route "rt": route has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.',
   ],
   [
     "veth address injection",
     () => new VethPair("pair", { name: "a", peerName: "b", ends: [{ addresses: ["10.0.0.1/24; reboot"] }, {}] }),
     CommandArgError,
-    'VethPair "pair": args.ends[0].addresses[0] "10.0.0.1/24; reboot" is not an IPv4 or IPv6 CIDR: ' +
+    'dockwire:netns:VethPair "pair": ends[0].addresses[0] "10.0.0.1/24; reboot" is not an IPv4 or IPv6 CIDR: ' +
       'write an address with a prefix length, e.g. "10.0.0.1/24" or "fd00::1/64".',
   ],
   [
     "namespace given as an Output",
     () => new LinuxBridge("br", { name: "br0", namespace: pulumi.output("r1") as any }),
     CommandArgError,
-    'LinuxBridge "br": args.namespace is a pulumi Output: namespace names must be known at construction; ' +
+    'dockwire:netns:LinuxBridge "br": namespace is a pulumi Output: namespace names must be known at construction; ' +
       "pass the NetworkNamespace itself or a plain string.",
   ],
   [
     "missing args",
     () => new NetworkNamespace("lab", undefined as any),
     CommandArgError,
-    'NetworkNamespace "lab": args must be an object, not undefined.',
+    'dockwire:netns:NetworkNamespace "lab": args must be an object, not undefined.',
   ],
 ];
 
