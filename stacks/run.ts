@@ -9,11 +9,26 @@
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { readConfig, redisCluster } from "./redis-cluster/program";
+import * as flaskRedisStack from "./flask-redis/program";
+import * as multiHostOverlayStack from "./multi-host-overlay/program";
+import * as netnsLabStack from "./netns-lab/program";
 
 const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string, unknown> }> = {
   "redis-cluster": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
     program: () => redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock"),
+  },
+  "flask-redis": {
+    plugins: ["pulumi-resource-docker"],
+    program: () => flaskRedisStack.flaskRedis(flaskRedisStack.readConfig()),
+  },
+  "netns-lab": {
+    plugins: ["pulumi-resource-command"],
+    program: () => netnsLabStack.netnsLab(netnsLabStack.readConfig()),
+  },
+  "multi-host-overlay": {
+    plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
+    program: () => multiHostOverlayStack.multiHostOverlay(multiHostOverlayStack.readConfig()),
   },
 };
 

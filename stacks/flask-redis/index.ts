@@ -1,0 +1,9 @@
+// `pulumi up` entry point of the flask-redis stack.
+import { flaskRedis, readConfig } from "./program";
+
+const out = flaskRedis(readConfig());
+export const network = out.network;
+export const image = out.image;
+export const redisContainer = out.redisContainer;
+export const appContainer = out.appContainer;
+export const url = out.url;

@@ -1,0 +1,9 @@
+// `pulumi up` entry point of the multi-host-overlay stack.
+import { multiHostOverlay, readConfig } from "./program";
+
+const out = multiHostOverlay(readConfig());
+export const network = out.network;
+export const managerNodeId = out.managerNodeId;
+export const workerNodeId = out.workerNodeId;
+export const containers = out.containers;
+export const check = out.check;
