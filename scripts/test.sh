@@ -51,13 +51,14 @@ for layer in "${layers[@]}"; do
   # shellcheck disable=SC2086
   npx ava "${extra[@]}" $files 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
-  p=$(grep -Eo '^ *[0-9]+ tests? passed' "$log" | grep -Eo '[0-9]+' | tail -1)
-  f=$(grep -Eo '^ *[0-9]+ tests? failed' "$log" | grep -Eo '[0-9]+' | tail -1)
-  s=$(grep -Eo '^ *[0-9]+ tests? skipped' "$log" | grep -Eo '[0-9]+' | tail -1)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+  # ava (verbose) prints one line per test: ✔ passed, ✘ failed, "- [skip]" skipped.
+  p=$(grep -cE '^ +✔ ' "$log" || true)
+  f=$(grep -cE '^ +✘ ' "$log" || true)
+  s=$(grep -cE '^ +- \[skip\] ' "$log" || true)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   if [ "$rc" -ne 0 ]; then
     echo "layer $layer FAILED (ava exit $rc)" >&2
-    [ -n "$f" ] || failed=$((failed + 1))
+    [ "$f" -gt 0 ] || failed=$((failed + 1))
     status=1
   fi
   rm -f "$log"
