@@ -1,0 +1,3 @@
+export * from "./daemon-json";
+export * from "./daemon-apply";
+export * from "./daemon-config";
