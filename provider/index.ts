@@ -11,8 +11,7 @@
  */
 export * from "./networks";
 export * from "./containers";
-export * from "./host/endpoint";
-export * from "./host/docker-host";
+export * from "./host";
 export * as ipam from "./ipam";
 export * as ports from "./ports";
 export * as netns from "./netns";
