@@ -1,0 +1,136 @@
+/**
+ * The scaling chart (bench/results/scaling.svg), hand-written SVG without dependencies:
+ * two log-log panels of median time against N, each with a dashed line of linear scaling
+ * from the reference series' smallest N (warm plan; plain docker.Network): a series parallel
+ * to it has a flat cost per item.
+ */
+import type { Machine } from "./common";
+
+interface Series {
+  label: string;
+  color: string;
+  points: [number, number][]; // [N, ms]
+}
+
+interface PlanSummary {
+  n: number;
+  coldMs: number;
+  warmMs: number;
+}
+
+interface MockSummary {
+  n: number;
+  dockwire: { registerMs: number };
+  plain: { registerMs: number };
+  ratio: number;
+}
+
+const W = 420;
+const H = 300;
+const M = { left: 58, right: 16, top: 34, bottom: 46 };
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function fmtTick(v: number): string {
+  if (v >= 1000) return `${v / 1000}k`;
+  if (v >= 1) return String(v);
+  return String(Number(v.toPrecision(1)));
+}
+
+function panel(x0: number, title: string, series: Series[], yLabel: string, refIndex: number): string {
+  const all = series.flatMap((s) => s.points).filter(([n, v]) => n > 0 && v > 0);
+  if (all.length === 0) return "";
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]);
+  // The linear reference starts at the reference series' smallest N; include its end in the y range.
+  const first = series[refIndex].points[0];
+  const lastN = Math.max(...xs);
+  const refEnd = first[1] * (lastN / first[0]);
+  const lx0 = Math.floor(Math.log10(Math.min(...xs)));
+  const lx1 = Math.ceil(Math.log10(Math.max(...xs)));
+  const ly0 = Math.floor(Math.log10(Math.min(...ys)));
+  const ly1 = Math.ceil(Math.log10(Math.max(...ys, refEnd)));
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  const px = (n: number) => r1(x0 + M.left + ((Math.log10(n) - lx0) / Math.max(1, lx1 - lx0)) * pw);
+  const py = (v: number) => r1(M.top + ph - ((Math.log10(v) - ly0) / Math.max(1, ly1 - ly0)) * ph);
+  const out: string[] = [];
+  out.push(`<text x="${x0 + M.left + pw / 2}" y="20" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
+  out.push(`<rect x="${x0 + M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
+  for (let e = lx0; e <= lx1; e++) {
+    const x = px(10 ** e);
+    out.push(`<line x1="${x}" y1="${M.top}" x2="${x}" y2="${M.top + ph}" stroke="#eee"/>`);
+    out.push(`<text x="${x}" y="${M.top + ph + 16}" text-anchor="middle">${fmtTick(10 ** e)}</text>`);
+  }
+  for (let e = ly0; e <= ly1; e++) {
+    const y = py(10 ** e);
+    out.push(`<line x1="${x0 + M.left}" y1="${y}" x2="${x0 + M.left + pw}" y2="${y}" stroke="#eee"/>`);
+    out.push(`<text x="${x0 + M.left - 6}" y="${y + 4}" text-anchor="end">${fmtTick(10 ** e)}</text>`);
+  }
+  out.push(`<text x="${x0 + M.left + pw / 2}" y="${H - 10}" text-anchor="middle">N (networks, log scale)</text>`);
+  out.push(`<text transform="translate(${x0 + 14} ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  out.push(
+    `<line x1="${px(first[0])}" y1="${py(first[1])}" x2="${px(lastN)}" y2="${py(refEnd)}" stroke="#888" stroke-dasharray="4 4"/>`,
+  );
+  series.forEach((s, i) => {
+    const pts = s.points.filter(([n, v]) => n > 0 && v > 0);
+    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map(([n, v]) => `${px(n)},${py(v)}`).join(" ")}"/>`);
+    for (const [n, v] of pts) out.push(`<circle cx="${px(n)}" cy="${py(v)}" r="3" fill="${s.color}"><title>${esc(`${s.label}, N=${n}: ${v.toFixed(3)} ms`)}</title></circle>`);
+    const ly = M.top + 14 + i * 16;
+    out.push(`<line x1="${x0 + M.left + 8}" y1="${ly - 4}" x2="${x0 + M.left + 24}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
+    out.push(`<text x="${x0 + M.left + 28}" y="${ly}">${esc(s.label)}</text>`);
+  });
+  const ly = M.top + 14 + series.length * 16;
+  out.push(`<line x1="${x0 + M.left + 8}" y1="${ly - 4}" x2="${x0 + M.left + 24}" y2="${ly - 4}" stroke="#888" stroke-dasharray="4 4"/>`);
+  out.push(`<text x="${x0 + M.left + 28}" y="${ly}">linear from ${esc(series[refIndex].label)} at N=${first[0]}</text>`);
+  return out.join("\n");
+}
+
+/** The chart, or undefined when neither the plan nor the mocks bench ran. */
+export function scalingSvg(plan: PlanSummary[] | undefined, mocks: MockSummary[] | undefined, m: Machine): string | undefined {
+  const panels: string[] = [];
+  let x = 0;
+  if (plan?.length) {
+    panels.push(
+      panel(
+        x,
+        "AddressPlan: register N /24s",
+        [
+          { label: "first in a fresh process", color: "#d62728", points: plan.map((p) => [p.n, p.coldMs]) },
+          { label: "warm (JIT-optimized)", color: "#1f77b4", points: plan.map((p) => [p.n, p.warmMs]) },
+        ],
+        "median time (ms)",
+        1,
+      ),
+    );
+    x += W;
+  }
+  if (mocks?.length) {
+    panels.push(
+      panel(
+        x,
+        "Under Pulumi mocks: register N networks",
+        [
+          { label: "dockwire BridgeNetwork", color: "#2ca02c", points: mocks.map((p) => [p.n, p.dockwire.registerMs]) },
+          { label: "plain docker.Network", color: "#9467bd", points: mocks.map((p) => [p.n, p.plain.registerMs]) },
+        ],
+        "median time (ms)",
+        1,
+      ),
+    );
+    x += W;
+  }
+  if (panels.length === 0) return undefined;
+  const foot = `dockwire bench ${m.date.slice(0, 10)}: ${m.nproc} CPU ${m.cpuModel}, ${(m.memTotalMb / 1024).toFixed(0)} GiB, node ${m.node}`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${H + 18}" viewBox="0 0 ${x} ${H + 18}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    ...panels,
+    `<text x="${x / 2}" y="${H + 12}" text-anchor="middle" fill="#555">${esc(foot)}</text>`,
+    `</svg>`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The dockwire side of the Redis Cluster comparison: seed 002's cluster as the
+# stacks/redis-cluster program, through the real engine (stacks/run.ts), end to end:
+# `up` (network, six containers, cluster create, wait for cluster_state:ok), then `destroy`.
+#
+#   bash bench/redis-cluster-dockwire.sh     # from bench/run.sh, with the toolchain env set
+#
+# Needs the pulumi-resource-docker and pulumi-resource-command plugins (run.ts refuses
+# without them). Refuses to start on a busy daemon, like redis-cluster-by-hand.sh; destroy
+# always runs once `up` was started (trap). Stack: DOCKWIRE_STACK (default dev, the one
+# `npm run up` uses; the guard below makes sure it is not up).
+# stdout: `phase up SECONDS`, `phase destroy SECONDS`, `total SECONDS`, `state ...`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "redis-cluster-dockwire.sh: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+now() { echo "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+LOCK=${TMPDIR:-/tmp}/dockwire-redis-bench.lock
+
+timeout 10 docker version >/dev/null 2>&1 || die "no Docker daemon answers at ${DOCKER_HOST:-the default socket}"
+exec 9>"$LOCK"
+flock -n 9 || die "another redis bench run holds $LOCK"
+if [ "${REDIS_BENCH_FORCE:-0}" != 1 ]; then
+  busy=$(pgrep -af 'dist/test/integration|scripts/test\.sh' || true)
+  [ -z "$busy" ] || die "dockwire tests are running on this machine and share the daemon; run the bench when they are done:
+$busy"
+fi
+if timeout 60 docker network inspect redis >/dev/null 2>&1; then
+  die "a network named redis already exists on the daemon (is the stack up? \`npm run down\`): remove it and run again"
+fi
+existing=$(timeout 60 docker ps -a --format '{{.Names}}' | grep -E '^redis-[0-9]+$' || true)
+[ -z "$existing" ] || die "containers named redis-N already exist on the daemon: $(echo $existing)"
+
+started=0
+destroyed=0
+destroy() {
+  [ "$started" = 1 ] && [ "$destroyed" = 0 ] || return 0
+  destroyed=1
+  local t; t=$(now)
+  timeout 300 node dist/stacks/run.js destroy redis-cluster >&2 || say "destroy failed: run \`npm run down\`"
+  echo "phase destroy $(elapsed "$t")"
+}
+trap 'rc=$?; destroy; exit $rc' EXIT
+trap 'exit 130' INT TERM
+
+T0=$(now)
+t=$(now)
+started=1
+out=$(timeout 300 node dist/stacks/run.js up redis-cluster) || { echo "$out" >&2; die "pulumi up of stacks/redis-cluster failed"; }
+echo "phase up $(elapsed "$t")"
+grep -q 'cluster_state:ok' <<<"$out" || { echo "$out" >&2; die "the stack came up but its clusterState output is not cluster_state:ok"; }
+destroy
+echo "total $(elapsed "$T0")"
+echo "state cluster_state:ok"
