@@ -4,7 +4,7 @@
  */
 import { ipam } from "dockwire";
 
-const { IpamError, cidrContains, formatIp, parseCidr } = ipam;
+const { IpamError, cidrContains, formatIp, lastAddress, parseCidr } = ipam;
 
 /** Stack configuration of the cluster (all have defaults: seed 002's values). */
 export interface ClusterConfig {
@@ -46,11 +46,16 @@ export interface ClusterNode {
   conf: string;
 }
 
-/** redis.conf of one node, as seed 002 writes it. */
+/**
+ * redis.conf of one node, as seed 002 writes it, plus `protected-mode no`: the seed's
+ * official image turns protected mode off, Debian's redis-server does not, and with it on
+ * every node refuses the other nodes' cluster connections.
+ */
 export function nodeConf(address: string): string {
   return [
     "port 6379",
     "bind 0.0.0.0",
+    "protected-mode no",
     "cluster-enabled yes",
     "cluster-config-file nodes.conf",
     "cluster-node-timeout 5000",
@@ -79,8 +84,12 @@ export function planCluster(cfg: ClusterConfig): ClusterNode[] {
   }
   return Array.from({ length: cfg.nodes }, (_, i) => {
     const value = subnet.network + BigInt(cfg.firstHost + i);
-    if (!cidrContains(subnet, subnet.family, value) || cfg.firstHost < 2) {
-      throw new IpamError("firstHost", `firstHost ${cfg.firstHost} puts node ${i + 1} outside ${cfg.subnet} or on its gateway: use a host number from 2 that leaves room for ${cfg.nodes} nodes.`);
+    const broadcast = subnet.family === 4 && value === lastAddress(subnet);
+    if (!cidrContains(subnet, subnet.family, value) || broadcast || cfg.firstHost < 2) {
+      throw new IpamError(
+        "firstHost",
+        `firstHost ${cfg.firstHost} puts node ${i + 1} outside ${cfg.subnet}, on its gateway or on its broadcast address: use a host number from 2 that leaves room for ${cfg.nodes} nodes.`,
+      );
     }
     const address = formatIp(subnet.family, value);
     return { index: i + 1, name: `redis-${i + 1}`, address, clientPort: cfg.clientPortBase + i, busPort: cfg.busPortBase + i, conf: nodeConf(address) };

@@ -21,3 +21,46 @@ export function networkCreateArgs(spec: NetworkSpec): string[] {
   args.push(spec.name);
   return args;
 }
+
+/** The subset of docker.Container inputs dockwire's components register. */
+export interface ContainerInputs {
+  name: string;
+  image: string;
+  command?: string[];
+  envs?: string[];
+  ports?: { internal: number; external?: number; ip: string; protocol: string }[];
+  networksAdvanced?: { name: string; aliases?: string[]; ipv4Address?: string; ipv6Address?: string }[];
+  networkMode?: string;
+  mounts?: { type: string; source?: string; target: string; readOnly?: boolean }[];
+  uploads?: { file: string; content: string }[];
+  restart?: string;
+}
+
+/**
+ * `docker create` arguments for registered docker.Container inputs (uploads are written
+ * with `docker cp` before start, as the provider does). Only the first network is given to
+ * `docker create`; further ones need `docker network connect` (see {@link extraNetworks}).
+ */
+export function containerCreateArgs(c: ContainerInputs): string[] {
+  const args = ["create", "--name", c.name];
+  for (const e of c.envs ?? []) args.push("-e", e);
+  for (const p of c.ports ?? []) {
+    const ip = p.ip.includes(":") ? `[${p.ip}]` : p.ip;
+    args.push("-p", `${ip}:${p.external ?? ""}:${p.internal}/${p.protocol}`);
+  }
+  const [first] = c.networksAdvanced ?? [];
+  if (first) {
+    args.push("--network", first.name);
+    for (const a of first.aliases ?? []) args.push("--network-alias", a);
+    if (first.ipv4Address) args.push("--ip", first.ipv4Address);
+    if (first.ipv6Address) args.push("--ip6", first.ipv6Address);
+  } else if (c.networkMode) {
+    args.push("--network", c.networkMode);
+  }
+  for (const m of c.mounts ?? []) {
+    args.push("--mount", [`type=${m.type}`, m.source ? `source=${m.source}` : "", `target=${m.target}`, m.readOnly ? "readonly" : ""].filter(Boolean).join(","));
+  }
+  if (c.restart) args.push("--restart", c.restart);
+  args.push(c.image, ...(c.command ?? []));
+  return args;
+}
