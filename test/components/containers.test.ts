@@ -5,24 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppContainer, resetDetachedHostPorts } from "../../provider/containers";
 import { DockerHost } from "../../provider/host/docker-host";
 import { BridgeNetwork, Swarm, resetDetachedAddressPlan } from "../../provider/networks";
-import { captureResources, ofType, resolve } from "./lib/mocks";
+import { captureFailure, captureResources, ofType, resolve } from "./lib/mocks";
 
 test.beforeEach(() => {
   resetDetachedAddressPlan();
   resetDetachedHostPorts();
 });
 
-async function failure(build: () => unknown): Promise<{ message?: string; registered: number }> {
-  let err: Error | undefined;
-  const rs = await captureResources(() => {
-    try {
-      build();
-    } catch (e) {
-      err = e as Error;
-    }
-  });
-  return { message: err?.message, registered: rs.length };
-}
+const failure = captureFailure;
 
 test.serial("AppContainer: ports normalized, network with alias and a checked static address", async (t) => {
   const rs = await captureResources(() => {

@@ -4,7 +4,6 @@
 // rejected at construction with the exact message before anything is registered.
 import test, { ExecutionContext } from "ava";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import {
   CommandArgError,
   LinuxBridge,
@@ -18,7 +17,7 @@ import {
   vethCommands,
 } from "../../provider/netns";
 import { bridgeLab, seed000Lab, seed003Lab } from "../integration/lib/netns";
-import { Registered, captureResources, resolve } from "./lib/mocks";
+import { RegisterRequest, Registered, captureResources, captureWithRequests, resolve } from "./lib/mocks";
 
 const LOCAL = "command:local:Command";
 const REMOTE = "command:remote:Command";
@@ -26,41 +25,8 @@ const URN = "urn:pulumi:test::dockwire::";
 /** What `@pulumi/command` adds to our replaceOnChanges. */
 const REPLACE_ON_CHANGES = ["create", "delete", "triggers[*]"];
 
-/** The parts of a RegisterResource request that carry options. */
-interface Request {
-  type: string;
-  name: string;
-  parent: string;
-  dependencies: string[];
-  replaceOnChanges: string[];
-  deleteBeforeReplace: boolean;
-}
-
-/**
- * {@link captureResources}, also recording the options of every RegisterResource request the
- * mock monitor receives (the mock's `newResource` sees only inputs).
- */
-async function capture(build: () => unknown): Promise<{ resources: Registered[]; requests: Request[] }> {
-  const requests: Request[] = [];
-  const proto = MockMonitor.prototype as any;
-  const original = proto.registerResource;
-  proto.registerResource = function (req: any, callback: any) {
-    requests.push({
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent(),
-      dependencies: req.getDependenciesList(),
-      replaceOnChanges: req.getReplaceonchangesList(),
-      deleteBeforeReplace: req.getDeletebeforereplace(),
-    });
-    return original.call(this, req, callback);
-  };
-  try {
-    return { resources: await captureResources(build), requests };
-  } finally {
-    proto.registerResource = original;
-  }
-}
+type Request = RegisterRequest;
+const capture = captureWithRequests;
 
 /** Builds components and waits until every command child is registered. */
 function build(make: () => { command: pulumi.Resource }[]): () => pulumi.Output<unknown> {
@@ -87,6 +53,7 @@ function assertLocalCommand(
     type: LOCAL,
     name: expected.name,
     parent: `${URN}${expected.parentType}::${expected.parentName}`,
+    provider: "",
     dependencies: expected.dependencies ?? [],
     replaceOnChanges: REPLACE_ON_CHANGES,
     deleteBeforeReplace: true,

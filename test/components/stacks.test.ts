@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import test, { ExecutionContext } from "ava";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { resetDetachedHostPorts } from "../../provider/containers";
 import { SWARM_TOKEN_SCRIPT, resetDetachedAddressPlan, swarmInitScripts, swarmJoinScripts } from "../../provider/networks";
 import { netnsCommands, vethCommands } from "../../provider/netns";
@@ -16,7 +15,7 @@ import * as overlayStack from "../../stacks/multi-host-overlay/program";
 import { MultiHostOverlayConfig, OVERLAY_DEFAULTS, SLEEP_COMMAND, multiHostOverlay } from "../../stacks/multi-host-overlay/program";
 import * as netnsStack from "../../stacks/netns-lab/program";
 import { SEED_NETNS_LAB, netnsLab } from "../../stacks/netns-lab/program";
-import { Registered, captureResources, resolve } from "./lib/mocks";
+import { RegisterRequest, Registered, captureFailure, captureResources, captureWithRequests, resolve } from "./lib/mocks";
 
 test.beforeEach(() => {
   resetDetachedAddressPlan();
@@ -32,56 +31,21 @@ const LOCAL = "command:local:Command";
 /** Pulumi's wire form of a secret. */
 const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 
-/** The options of one RegisterResource request (the mock's newResource sees only inputs). */
-interface Request {
-  type: string;
-  name: string;
-  parent: string;
-  provider: string;
-  dependencies: string[];
-}
+type Request = RegisterRequest;
 
 /** Runs a stack program under mocks; returns what it registered, the requests' options and its outputs, resolved. */
 async function capture(build: () => Record<string, unknown>): Promise<{ resources: Registered[]; requests: Request[]; outputs: Record<string, unknown> }> {
-  const requests: Request[] = [];
-  const proto = MockMonitor.prototype as any;
-  const original = proto.registerResource;
-  proto.registerResource = function (req: any, callback: any) {
-    requests.push({
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent(),
-      provider: req.getProvider(),
-      dependencies: req.getDependenciesList(),
-    });
-    return original.call(this, req, callback);
-  };
   let out: Record<string, unknown> = {};
-  try {
-    const resources = await captureResources(() => {
-      out = build();
-      return pulumi.output(out);
-    });
-    const outputs: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(out)) outputs[k] = await resolve(v as pulumi.Input<unknown>);
-    return { resources, requests, outputs };
-  } finally {
-    proto.registerResource = original;
-  }
+  const { resources, requests } = await captureWithRequests(() => {
+    out = build();
+    return pulumi.output(out);
+  });
+  const outputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(out)) outputs[k] = await resolve(v as pulumi.Input<unknown>);
+  return { resources, requests, outputs };
 }
 
-/** Runs a program expected to throw; returns the message and how many resources were registered. */
-async function failure(build: () => unknown): Promise<{ message?: string; registered: number }> {
-  let err: Error | undefined;
-  const rs = await captureResources(() => {
-    try {
-      build();
-    } catch (e) {
-      err = e as Error;
-    }
-  });
-  return { message: err?.message, registered: rs.length };
-}
+const failure = captureFailure;
 
 function one<T extends { type: string; name: string }>(rs: readonly T[], type: string, name: string): T {
   const found = rs.filter((r) => r.type === type && r.name === name);

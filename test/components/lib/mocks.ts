@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
 /** One resource registered with the mock engine. */
 export interface Registered {
@@ -51,4 +52,55 @@ export function resolve<T>(value: pulumi.Input<T> | undefined): Promise<T | unde
 /** The registered resources of one type. */
 export function ofType(rs: readonly Registered[], type: string): Registered[] {
   return rs.filter((r) => r.type === type);
+}
+
+/** The options of one RegisterResource request (the mocks' `newResource` sees only inputs). */
+export interface RegisterRequest {
+  type: string;
+  name: string;
+  parent: string;
+  provider: string;
+  dependencies: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * {@link captureResources}, also recording the options of every RegisterResource request
+ * the mock monitor receives (parent, provider, dependencies, replaceOnChanges, ...).
+ */
+export async function captureWithRequests(build: () => unknown): Promise<{ resources: Registered[]; requests: RegisterRequest[] }> {
+  const requests: RegisterRequest[] = [];
+  const proto = MockMonitor.prototype as any;
+  const original = proto.registerResource;
+  proto.registerResource = function (req: any, callback: any) {
+    requests.push({
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      provider: req.getProvider(),
+      dependencies: req.getDependenciesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+    });
+    return original.call(this, req, callback);
+  };
+  try {
+    return { resources: await captureResources(build), requests };
+  } finally {
+    proto.registerResource = original;
+  }
+}
+
+/** Runs a program expected to throw; returns the message and how many resources were registered. */
+export async function captureFailure(build: () => unknown): Promise<{ message?: string; registered: number }> {
+  let err: Error | undefined;
+  const rs = await captureResources(() => {
+    try {
+      build();
+    } catch (e) {
+      err = e as Error;
+    }
+  });
+  return { message: err?.message, registered: rs.length };
 }
