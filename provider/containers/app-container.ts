@@ -2,24 +2,20 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { AddressConfig } from "../ipam";
 import { validated } from "../networks/network";
+import { perProgram } from "../program-scope";
 import { ContainerPortInput, ContainerPortSpec } from "../ports";
 import { HostPortRegistry, NetworkMode, checkAttachment, checkNetworkMode, checkPorts } from "./container-spec";
 
-const registries = new WeakMap<object, HostPortRegistry>();
-let detachedRegistry = new HostPortRegistry();
+const hostPorts = perProgram(() => new HostPortRegistry());
 
 /** The host-port registry of the running Pulumi program (process-wide outside one). */
 export function currentHostPorts(): HostPortRegistry {
-  const stack = pulumi.runtime.getStackResource();
-  if (!stack) return detachedRegistry;
-  let r = registries.get(stack);
-  if (!r) registries.set(stack, (r = new HostPortRegistry()));
-  return r;
+  return hostPorts.current();
 }
 
 /** Forgets the process-wide registry used outside a running program (for tests under mocks). */
 export function resetDetachedHostPorts(): void {
-  detachedRegistry = new HostPortRegistry();
+  hostPorts.resetDetached();
 }
 
 /** A network to attach to: a dockwire network (its subnet is known and checked) or a name. */

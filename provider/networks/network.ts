@@ -1,10 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { AddressConfig, AddressPlan } from "../ipam";
+import { perProgram } from "../program-scope";
 import { DriverSpec, NetworkCommonArgs, NetworkSpec, networkSpec } from "./spec";
 
-const plans = new WeakMap<object, AddressPlan>();
-let detachedPlan = new AddressPlan();
+const plans = perProgram(() => new AddressPlan());
 
 /**
  * The address plan of the running Pulumi program: one per stack run, so two inline
@@ -12,19 +12,12 @@ let detachedPlan = new AddressPlan();
  * Outside a running program (plain unit tests) a process-wide plan is used.
  */
 export function currentAddressPlan(): AddressPlan {
-  const stack = pulumi.runtime.getStackResource();
-  if (!stack) return detachedPlan;
-  let plan = plans.get(stack);
-  if (!plan) {
-    plan = new AddressPlan();
-    plans.set(stack, plan);
-  }
-  return plan;
+  return plans.current();
 }
 
 /** Forgets the process-wide plan used outside a running program (for tests under mocks). */
 export function resetDetachedAddressPlan(): void {
-  detachedPlan = new AddressPlan();
+  plans.resetDetached();
 }
 
 /**
