@@ -37,11 +37,19 @@ show_log() {
   fi
 }
 
+live_dockerds() { # pids of running dockerd processes (zombies left by a killed session do not count)
+  local pid
+  for pid in $(pgrep -x dockerd || true); do
+    [ "$(awk '{print $3}' /proc/"$pid"/stat 2>/dev/null)" = Z ] || echo "$pid"
+  done
+}
+
 our_pid() { # prints the pid of our running dockerd, if any
   [ -f "$PIDFILE" ] || return 1
   local pid; pid=$(cat "$PIDFILE" 2>/dev/null || true)
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = dockerd ] || return 1
+  [ "$(awk '{print $3}' /proc/"$pid"/stat 2>/dev/null)" != Z ] || return 1
   echo "$pid"
 }
 
@@ -58,7 +66,7 @@ preflight() {
   [ "$(id -u)" = 0 ] || die "starting a private dockerd needs root (you are $(id -un)); run as root, or set DOCKER_HOST to a daemon you can use"
   iptables -t nat -L -n >/dev/null 2>&1 || die "iptables does not work here ('iptables -t nat -L' failed): dockerd needs it for bridge networks and port publishing; install iptables or run where netfilter is available"
   local others
-  others=$(pgrep -x dockerd || true)
+  others=$(live_dockerds)
   if [ -n "$others" ]; then
     die "another dockerd is already running in this network namespace (pid $(echo $others)): two daemons fight over docker0 and the iptables chains. Point DOCKER_HOST at it, or stop it first"
   fi
@@ -131,7 +139,7 @@ cmd_down() {
   fi
   rm -f "$SOCK"
   # A stopped dockerd leaves its bridges behind; remove them unless another daemon owns them.
-  if [ -z "$(pgrep -x dockerd || true)" ]; then
+  if [ -z "$(live_dockerds)" ]; then
     local br
     for br in $(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep -E '^(docker0|docker_gwbridge|br-[0-9a-f]{12})$' || true); do
       ip link del "$br" 2>/dev/null || true
