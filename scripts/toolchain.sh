@@ -12,7 +12,8 @@
 #   pulumi-resource-docker     the docker provider matching npm @pulumi/docker
 #   pulumi-resource-command    the command provider matching npm @pulumi/command
 # A piece the proxy refuses is recorded with the exact command and answer (refused/NAME.txt)
-# and reported on every run; set DOCKWIRE_TOOLCHAIN_RETRY=1 to ask the proxy again.
+# and reported on every run; the proxy is asked again after a day, or at once with
+# DOCKWIRE_TOOLCHAIN_RETRY=1.
 # If a `pulumi` is already on PATH with the docker and command plugins installed (a normal
 # user machine), that one is used and nothing is built.
 set -euo pipefail
@@ -62,7 +63,8 @@ build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
     say "$name: cached at $out"
     return 0
   fi
-  if [ -f "$REFUSED/$name.txt" ] && [ "${DOCKWIRE_TOOLCHAIN_RETRY:-0}" != 1 ]; then
+  # A refusal is remembered for a day (so warm runs stay offline and instant), then asked again.
+  if [ -f "$REFUSED/$name.txt" ] && [ "${DOCKWIRE_TOOLCHAIN_RETRY:-0}" != 1 ] && [ -z "$(find "$REFUSED/$name.txt" -mmin +1440)" ]; then
     say "$name: NOT AVAILABLE, the Go module proxy refused it (recorded $(head -1 "$REFUSED/$name.txt")):"
     sed -n '2,$p' "$REFUSED/$name.txt" | sed 's/^/    /' >&2
     return 0
