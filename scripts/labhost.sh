@@ -28,6 +28,7 @@
 # `up` is idempotent: an existing namespace, link or running daemon is kept.
 # `restart` stops the daemon (bounded wait, then SIGKILL), starts it again and waits until it
 # answers; when it does not, it prints the log lines of this start on stderr and exits 1.
+# LABHOST_TCP_PORT=N makes the daemon also listen on tcp://10.99.X.2:N (TLS from daemon.json).
 # Waits are bounded by LABHOST_TIMEOUT seconds (default 30). With LABHOST_HOST_FLAG=0 the
 # daemon is started without --host, so daemon.json's "hosts" must list the lab's socket.
 # Diagnostics go to stderr.
@@ -113,6 +114,13 @@ start_daemon() {
   # as systemd does with dockwire's drop-in that clears -H from ExecStart.
   local host_flag=(--host "$HOST")
   [ "${LABHOST_HOST_FLAG:-1}" != 0 ] || host_flag=()
+  # LABHOST_TCP_PORT=N also listens on tcp://10.99.X.2:N (the lab's own address); TLS
+  # settings for it come from the lab's daemon.json (tls, tlsverify, tlscacert, ...).
+  if [ -n "${LABHOST_TCP_PORT:-}" ]; then
+    [[ "$LABHOST_TCP_PORT" =~ ^[0-9]{1,5}$ ]] || die "LABHOST_TCP_PORT must be a port number"
+    local x; x=$(sed -n 's/^X=//p' "$ENVFILE")
+    host_flag+=(--host "tcp://10.99.$x.2:$LABHOST_TCP_PORT")
+  fi
   setsid nsenter --net="$NETNS" dockerd \
     "${host_flag[@]}" --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE" \
     --config-file "$config" \
