@@ -2,7 +2,7 @@
 # dockwire's test command (`npm test`): brings up what the tests stand on, then runs every layer.
 #
 #   1. npm dependencies (npm ci, skipped when node_modules matches package-lock.json)
-#   2. a Docker daemon (scripts/daemon.sh: DOCKER_HOST if it answers, else a private dockerd)
+#   2. host tools the integration tests use (scripts/host-tools.sh), then a Docker daemon (scripts/daemon.sh: DOCKER_HOST if it answers, else a private dockerd)
 #   3. the offline images (scripts/images.sh, cached by recipe hash)
 #   4. the Pulumi toolchain (scripts/toolchain.sh, built once from the Go module proxy, cached)
 #   5. test/unit, test/components, test/integration with ava; each layer runs even if an
@@ -17,6 +17,9 @@ step() { printf '\n=== %s\n' "$*" >&2; }
 
 step "dependencies"
 bash scripts/deps.sh || exit 1
+
+step "host tools"
+bash scripts/host-tools.sh || exit 1
 
 step "docker daemon"
 DOCKER_HOST=$(bash scripts/daemon.sh up) || exit 1
