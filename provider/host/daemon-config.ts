@@ -7,7 +7,8 @@
 
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { AddressPlan, programPlan } from "../ipam";
+import { AddressPlan } from "../ipam";
+import { currentAddressPlan } from "../networks/network";
 import { ReadinessOptions, RestartStrategy, applyScript, parsePreviousLine, restoreScript } from "./daemon-apply";
 import { DaemonConfigError, DaemonSettings, PreviousRecord, compactJson, toDaemonJsonKeys, validateDaemonSettings } from "./daemon-json";
 
@@ -139,7 +140,7 @@ export function planDaemonConfig(name: string, args: DaemonConfigArgs): DaemonCo
     const del = restoreScript(common);
     const settings = validateDaemonSettings(args.settings, "settings", {
         allowInsecureTcp: args.allowInsecureTcp,
-        plan: args.plan ?? programPlan,
+        plan: args.plan ?? currentAddressPlan(),
     });
     const managedJson = compactJson(managed);
     return { settings, managed, managedJson, configPath, create, delete: del, triggers: [managedJson, configPath] };

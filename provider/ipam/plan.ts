@@ -190,14 +190,3 @@ function suggestFree(list: Interval[], cidr: Cidr): Cidr | undefined {
     const network = findFree(list, cidr.network, size, limit) ?? findFree(list, alignUp(space.network, size), size, cidr.network - 1n);
     return network === undefined ? undefined : { family: cidr.family, network, prefix: cidr.prefix };
 }
-
-/**
- * The default plan of the running program. Components register into it so
- * overlaps across the whole program are caught.
- */
-export const programPlan = new AddressPlan();
-
-/** Clear {@link programPlan}; for tests, which share one module instance per file. */
-export function resetProgramPlan(): void {
-    programPlan.clear();
-}

@@ -1,7 +1,7 @@
 import test from "ava";
 import { execFileSync } from "node:child_process";
 import { DaemonConfig, DaemonConfigArgs, applyScript, planDaemonConfig, restoreScript } from "../../provider/host";
-import { programPlan, resetProgramPlan } from "../../provider/ipam";
+import { BridgeNetwork, currentAddressPlan, resetDetachedAddressPlan } from "../../provider/networks";
 import { captureResources, ofType, resolve } from "./lib/mocks";
 
 /** The DW_* variables a script's header sets, as sh reads them back. */
@@ -17,7 +17,7 @@ function headerValues(script: string): Record<string, string> {
 
 const b64 = (s: string) => JSON.parse(Buffer.from(s, "base64").toString("utf8"));
 
-test.beforeEach(() => resetProgramPlan());
+test.beforeEach(() => resetDetachedAddressPlan());
 
 test.serial("local: one command.local.Command with the apply and restore scripts", async (t) => {
     let dc: DaemonConfig | undefined;
@@ -112,7 +112,7 @@ test.serial("bip and the pools are claimed in the program's address plan", async
     await captureResources(
         () => new DaemonConfig("d", { settings: { bip: "192.168.42.1/24", defaultAddressPools: [{ base: "10.200.0.0/16", size: 24 }] } }).applied,
     );
-    t.deepEqual(programPlan.entries(), [
+    t.deepEqual(currentAddressPlan().entries(), [
         { owner: "daemon bip", subnet: "192.168.42.0/24" },
         { owner: "daemon default-address-pools[0]", subnet: "10.200.0.0/16" },
     ]);
@@ -155,12 +155,12 @@ for (const [title, args, message] of bad) {
         });
         t.is(error?.message, message);
         t.deepEqual(rs, []);
-        t.deepEqual(programPlan.entries(), []);
+        t.deepEqual(currentAddressPlan().entries(), []);
     });
 }
 
 test.serial("an overlap with a program network is refused before registering", async (t) => {
-    programPlan.register('network "app"', "192.168.0.0/16");
+    currentAddressPlan().register('network "app"', "192.168.0.0/16");
     let error: Error | undefined;
     const rs = await captureResources(() => {
         try {
@@ -177,9 +177,29 @@ test.serial("an overlap with a program network is refused before registering", a
 });
 
 test.serial("planDaemonConfig: readiness follows hosts", (t) => {
-    resetProgramPlan();
+    resetDetachedAddressPlan();
     const p = planDaemonConfig("x", { settings: { hosts: ["tcp://10.0.0.5:2376", "unix:///run/d.sock"], extra: { tlsverify: true } } });
     t.is(headerValues(p.create).DW_DOCKER_HOST, "unix:///run/d.sock");
     const q = planDaemonConfig("x", { settings: { hosts: ["fd://"] } });
     t.is(headerValues(q.create).DW_DOCKER_HOST, "");
+});
+
+test.serial("a network declared after a DaemonConfig cannot take the daemon's bip range", async (t) => {
+    let error: Error | undefined;
+    const rs = await captureResources(() => {
+        new DaemonConfig("docker0", { settings: { bip: "172.26.0.1/16" } });
+        try {
+            new BridgeNetwork("mybr0", { subnet: "172.26.0.0/16", gateway: "172.26.0.1" });
+        } catch (e) {
+            error = e as Error;
+        }
+    });
+    t.is(
+        error?.message,
+        'dockwire:networks:BridgeNetwork "mybr0": subnet 172.26.0.0/16 of network "mybr0" overlaps 172.26.0.0/16 of daemon bip: choose a range that does not overlap, e.g. the next free /16: 172.27.0.0/16.',
+    );
+    t.deepEqual(
+        rs.map((r) => r.name),
+        ["docker0", "docker0-apply"],
+    );
 });

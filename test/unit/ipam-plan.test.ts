@@ -1,5 +1,5 @@
 import test from "ava";
-import { AddressPlan, IpamError, programPlan, resetProgramPlan } from "../../provider/ipam";
+import { AddressPlan, IpamError } from "../../provider/ipam";
 
 type Registration = [owner: string, subnet: string];
 
@@ -203,15 +203,6 @@ test("AddressPlan.clear forgets everything", (t) => {
     t.notThrows(() => plan.register('network "x"', "10.10.0.0/16"));
 });
 
-test("programPlan is shared and resetProgramPlan clears it", (t) => {
-    resetProgramPlan();
-    programPlan.register('network "app"', "10.10.0.0/16");
-    t.throws(() => programPlan.register('network "other"', "10.10.0.0/24"), { instanceOf: IpamError });
-    resetProgramPlan();
-    t.deepEqual(programPlan.entries(), []);
-    t.notThrows(() => programPlan.register('network "other"', "10.10.0.0/24"));
-    resetProgramPlan();
-});
 
 // ---------------------------------------------------------------- scale
 
