@@ -8,7 +8,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { AddressPlan } from "../ipam";
-import { currentAddressPlan } from "../networks/network";
+import { currentAddressPlan, validated } from "../networks/network";
 import { ReadinessOptions, RestartStrategy, applyScript, parsePreviousLine, restoreScript } from "./daemon-apply";
 import { DaemonConfigError, DaemonSettings, PreviousRecord, compactJson, toDaemonJsonKeys, validateDaemonSettings } from "./daemon-json";
 
@@ -159,7 +159,8 @@ export function planDaemonConfig(name: string, args: DaemonConfigArgs): DaemonCo
  *   safety.
  *
  * Settings are validated at construction, before any resource is registered; errors
- * start with the field path, e.g. `settings.bip "192.168.42.0/24" is the network
+ * name the component and the field path, e.g. `dockwire:host:DaemonConfig "docker0":
+ * settings.bip "192.168.42.0/24" is the network
  * address: give the bridge's own address with its prefix, e.g. "192.168.42.1/24".`
  *
  * Requirements on the host: sh, coreutils, python3, the docker CLI (see `./daemon-apply`).
@@ -177,7 +178,7 @@ export class DaemonConfig extends pulumi.ComponentResource {
     public readonly command: command.local.Command | command.remote.Command;
 
     constructor(name: string, args: DaemonConfigArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planDaemonConfig(name, args);
+        const plan = validated(DAEMON_CONFIG_TYPE, name, () => planDaemonConfig(name, args));
         super(DAEMON_CONFIG_TYPE, name, {}, opts);
 
         const common = { create: plan.create, delete: plan.delete, triggers: plan.triggers };

@@ -153,7 +153,7 @@ for (const [title, args, message] of bad) {
                 error = e as Error;
             }
         });
-        t.is(error?.message, message);
+        t.is(error?.message, `dockwire:host:DaemonConfig "bad": ${message}`);
         t.deepEqual(rs, []);
         t.deepEqual(currentAddressPlan().entries(), []);
     });
@@ -171,7 +171,7 @@ test.serial("an overlap with a program network is refused before registering", a
     });
     t.is(
         error?.message,
-        `settings.bip 192.168.42.0/24 of daemon bip overlaps 192.168.0.0/16 of network "app": choose a range that does not overlap.`,
+        `dockwire:host:DaemonConfig "d": settings.bip 192.168.42.0/24 of daemon bip overlaps 192.168.0.0/16 of network "app": choose a range that does not overlap.`,
     );
     t.deepEqual(rs, []);
 });

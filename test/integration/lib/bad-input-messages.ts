@@ -118,6 +118,18 @@ export const badInputMessages: Record<string, string> = {
     "dockwire:host:DockerHost \"h\": host \"http://10.99.0.2:2375\" has an unsupported scheme \"http\": use unix://, tcp:// (with tls) or ssh://.",
   "swarm advertise address injection":
     "dockwire:networks:Swarm \"s\": advertiseAddr \"10.99.0.1;id\" is not an IP address: give the address other nodes reach this one at, e.g. \"10.99.0.1\".",
+  "bip without a prefix":
+    "dockwire:host:DaemonConfig \"d\": settings.bip \"192.168.42.1\" has no prefix length: give the bridge's own address with its prefix, e.g. \"192.168.42.1/24\".",
+  "bip on the network address":
+    "dockwire:host:DaemonConfig \"d\": settings.bip \"192.168.42.0/24\" is the network address: give the bridge's own address with its prefix, e.g. \"192.168.42.1/24\".",
+  "address pools overlapping bip":
+    "dockwire:host:DaemonConfig \"d\": settings.defaultAddressPools[0].base 10.200.0.0/16 of daemon default-address-pools[0] overlaps 10.200.0.0/16 of daemon bip: choose a range that does not overlap, e.g. the next free /16: 10.201.0.0/16.",
+  "daemon mtu out of range":
+    "dockwire:host:DaemonConfig \"d\": settings.mtu must be a whole number from 68 (the IPv4 minimum) to 65535 (the largest IP packet), got 10; 1500 is the usual Ethernet value.",
+  "dns entry not an address":
+    "dockwire:host:DaemonConfig \"d\": settings.dns[0] \"dns.example\" is not an IP address: give a resolver's address such as \"1.1.1.1\" or \"2606:4700:4700::1111\".",
+  "daemon hosts with plain TCP":
+    "dockwire:host:DaemonConfig \"d\": settings.hosts[1] \"tcp://0.0.0.0:2375\" is plain TCP without TLS: anyone who reaches the port gets root on the host. Reach the daemon over SSH (connection) or a unix socket instead, or enable TLS with extra { tlsverify: true, tlscacert, tlscert, tlskey }, or set allowInsecureTcp: true for an isolated lab.",
   "unsafe namespace name \"a;rm -rf /\"":
     "dockwire:netns:NetworkNamespace \"ns\": name \"a;rm -rf /\" contains \";\": dockwire names use only letters, digits, \"_\", \".\" and \"-\" so they never need shell quoting; rename it.",
   "unsafe namespace name \"$(id)\"":
