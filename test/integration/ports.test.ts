@@ -2,15 +2,10 @@
 // the declared host address and port (loopback only), and nowhere it was not declared.
 import test from "ava";
 import { request } from "node:http";
-import { ContainerPortSpec, parsePortSpec } from "../../provider/ports";
+import { parsePortSpec } from "../../provider/ports";
 import { docker, images, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
-
-/** `docker run -p` flag for one normalized binding (the request the provider makes, as CLI). */
-function publishFlag(p: ContainerPortSpec): string {
-  const ip = p.ip.includes(":") ? `[${p.ip}]` : p.ip;
-  return `${ip}:${p.external ?? ""}:${p.internal}/${p.protocol}`;
-}
+import { publishFlag } from "./lib/spec-cli";
 
 function get(port: number, host = "127.0.0.1"): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -22,6 +22,12 @@ export function networkCreateArgs(spec: NetworkSpec): string[] {
   return args;
 }
 
+/** `docker run -p` value for one normalized binding (the request the provider makes, as CLI). */
+export function publishFlag(p: { internal: number; external?: number; ip: string; protocol: string }): string {
+  const ip = p.ip.includes(":") ? `[${p.ip}]` : p.ip;
+  return `${ip}:${p.external ?? ""}:${p.internal}/${p.protocol}`;
+}
+
 /** The subset of docker.Container inputs dockwire's components register. */
 export interface ContainerInputs {
   name: string;
@@ -44,10 +50,7 @@ export interface ContainerInputs {
 export function containerCreateArgs(c: ContainerInputs): string[] {
   const args = ["create", "--name", c.name];
   for (const e of c.envs ?? []) args.push("-e", e);
-  for (const p of c.ports ?? []) {
-    const ip = p.ip.includes(":") ? `[${p.ip}]` : p.ip;
-    args.push("-p", `${ip}:${p.external ?? ""}:${p.internal}/${p.protocol}`);
-  }
+  for (const p of c.ports ?? []) args.push("-p", publishFlag(p));
   const [first] = c.networksAdvanced ?? [];
   if (first) {
     args.push("--network", first.name);
