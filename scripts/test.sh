@@ -35,6 +35,11 @@ eval "$(bash scripts/toolchain.sh env)" || exit 1
 step "build"
 npm run --silent build || exit 1
 
+daemon_objects() { # networks, containers and volumes on the test daemon, one per line
+  { docker network ls --format 'network {{.Name}}'; docker ps -a --format 'container {{.Names}}'; docker volume ls --format 'volume {{.Name}}'; } | sort
+}
+objects_before=$(daemon_objects)
+
 layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(unit components integration)
 
@@ -66,6 +71,16 @@ for layer in "${layers[@]}"; do
   fi
   rm -f "$log"
 done
+
+step "daemon after the tests"
+left=$(comm -13 <(echo "$objects_before") <(daemon_objects))
+if [ -n "$left" ]; then
+  echo "the tests left these on the daemon ($DOCKER_HOST):" >&2
+  echo "$left" | sed 's/^/  /' >&2
+  status=1
+else
+  echo "no networks, containers or volumes left on $DOCKER_HOST" >&2
+fi
 
 echo
 echo "dockwire: $passed passed, $failed failed, $skipped skipped"
