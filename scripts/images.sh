@@ -22,7 +22,7 @@
 #   DOCKER_HOST             daemon to use; when unset, `scripts/daemon.sh up` provides one
 #   DOCKWIRE_CACHE          cache root (default $HOME/.cache/dockwire)
 #   DOCKWIRE_DEBIAN_MIRROR  Debian mirror for debootstrap (default: the bookworm mirror
-#                           configured in /etc/apt when it answers, else deb.debian.org)
+#                           configured in /etc/apt that answers)
 #   DOCKWIRE_DEBIAN_SUITE   Debian suite (default bookworm; part of the recipe hash)
 #
 # Progress and results go to stderr; stdout is used only by --print-names.
@@ -35,7 +35,6 @@ APP_IMAGE=dockwire/app:local
 BUSYBOX_IMAGE=dockwire/busybox:local
 
 SUITE=${DOCKWIRE_DEBIAN_SUITE:-bookworm}
-DEFAULT_MIRROR=http://deb.debian.org/debian
 CACHE_DIR=${DOCKWIRE_CACHE:-${HOME:-/root}/.cache/dockwire}/images
 BUSYBOX_BIN=/bin/busybox
 
@@ -332,7 +331,7 @@ pick_mirror() {
     if mirror_answers "$m"; then echo "$m"; return 0; fi
     say "configured mirror $m does not answer for $SUITE; trying the next one"
   done < <(mirror_candidates)
-  echo "$DEFAULT_MIRROR"
+  die "no Debian mirror found: none of the http(s) URIs in /etc/apt answers for $SUITE; set DOCKWIRE_DEBIAN_MIRROR to a mirror's URL"
 }
 
 cached_tarball() { # cached_tarball HASH -> path of an existing cached tarball, if any

@@ -53,7 +53,7 @@ system_pulumi() { # a user's own pulumi with the plugins dockwire needs
 
 proxy_only() { # the configured module proxy without the `direct` fallback: ask the proxy, not origin servers
   local p; p=$(go env GOPROXY); p=${p%,direct}; p=${p%|direct}
-  [ -n "$p" ] && [ "$p" != direct ] && [ "$p" != off ] && echo "$p" || echo https://proxy.golang.org
+  [ -n "$p" ] && [ "$p" != direct ] && [ "$p" != off ] && echo "$p" || go env GOPROXY
 }
 
 build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
