@@ -1,21 +1,8 @@
 import test from "ava";
-import { execFileSync } from "node:child_process";
 import { DaemonConfig, DaemonConfigArgs, applyScript, planDaemonConfig, restoreScript } from "../../provider/host";
 import { BridgeNetwork, currentAddressPlan, resetDetachedAddressPlan } from "../../provider/networks";
 import { captureResources, ofType, resolve } from "./lib/mocks";
-
-/** The DW_* variables a script's header sets, as sh reads them back. */
-function headerValues(script: string): Record<string, string> {
-    const header = script.slice(0, script.indexOf("\nset -u\n"));
-    const names = [...header.matchAll(/^(DW_[A-Z0-9_]+)=/gm)].map((m) => m[1]).filter((n) => n !== "DW_PY");
-    const out = execFileSync("/bin/sh", ["-c", `${header}\n${names.map((n) => `printf '%s\\0%s\\0' ${n} "$${n}"`).join("; ")}`]).toString();
-    const parts = out.split("\0");
-    const v: Record<string, string> = {};
-    for (let i = 0; i + 1 < parts.length; i += 2) v[parts[i]] = parts[i + 1];
-    return v;
-}
-
-const b64 = (s: string) => JSON.parse(Buffer.from(s, "base64").toString("utf8"));
+import { decodeB64Json as b64, headerValues } from "../lib/script-header";
 
 test.beforeEach(() => resetDetachedAddressPlan());
 

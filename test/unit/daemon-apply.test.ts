@@ -1,8 +1,9 @@
 import test from "ava";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { decodeB64Json as decode, headerValues } from "../lib/script-header";
 import {
     ApplyScriptOptions,
     DAEMON_JSON_PY,
@@ -24,22 +25,6 @@ const base: ApplyScriptOptions = {
     restart: { kind: "systemd" },
     readiness: { timeoutSeconds: 60 },
 };
-
-/** The DW_* variables a script's header sets, as sh reads them back. */
-function headerValues(script: string): Record<string, string> {
-    const header = script.slice(0, script.indexOf("\nset -u\n"));
-    const names = [...header.matchAll(/^(DW_[A-Z0-9_]+)=/gm)].map((m) => m[1]).filter((n) => n !== "DW_PY");
-    const printer = names.map((n) => `printf '%s\\0%s\\0' ${n} "$${n}"`).join("; ");
-    const out = execFileSync("/bin/sh", ["-c", `${header}\n${printer}`]).toString("utf8");
-    const parts = out.split("\0");
-    const values: Record<string, string> = {};
-    for (let i = 0; i + 1 < parts.length; i += 2) values[parts[i]] = parts[i + 1];
-    return values;
-}
-
-function decode(b64: string): unknown {
-    return JSON.parse(Buffer.from(b64, "base64").toString("utf8"));
-}
 
 // ---------------------------------------------------------------- the header: every value quoted once
 
