@@ -1,11 +1,15 @@
 /**
  * Runs an example stack through the real Pulumi engine on the local backend:
  *
- *   node dist/stacks/run.js up|preview|destroy STACK
+ *   node dist/stacks/run.js up|preview|refresh|destroy STACK
  *
- * With the Node.js language host available it runs the stack folder as `pulumi up` would;
- * without it, it runs the same program inline through the Automation API.
+ * With the Node.js language host available it runs the stack folder exactly as
+ * `cd stacks/STACK && pulumi up` does. Without it, it runs the same program inline through
+ * the Automation API, in a workspace under the gitignored `.dockwire/inline/STACK`: nothing
+ * is written into the work tree either way (the stack folder's own `Pulumi.<stack>.yaml`,
+ * which `pulumi` writes on `stack init`, is gitignored).
  */
+import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { readConfig, redisCluster } from "./redis-cluster/program";
@@ -19,7 +23,7 @@ const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string
     program: () => redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock"),
   },
   "flask-redis": {
-    plugins: ["pulumi-resource-docker"],
+    plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
     program: () => flaskRedisStack.flaskRedis(flaskRedisStack.readConfig()),
   },
   "netns-lab": {
@@ -32,6 +36,8 @@ const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string
   },
 };
 
+const OPS = ["up", "preview", "refresh", "destroy"];
+
 function fail(msg: string, code = 1): never {
   process.stderr.write(`run.js: ${msg}\n`);
   process.exit(code);
@@ -39,14 +45,14 @@ function fail(msg: string, code = 1): never {
 
 async function main(): Promise<void> {
   const [op, name] = process.argv.slice(2);
-  if (!["up", "preview", "destroy"].includes(op) || !name) fail(`usage: run.js up|preview|destroy STACK (stacks: ${Object.keys(PROGRAMS).join(", ")})`, 2);
+  if (!OPS.includes(op) || !name) fail(`usage: run.js ${OPS.join("|")} STACK (stacks: ${Object.keys(PROGRAMS).join(", ")})`, 2);
   const entry = PROGRAMS[name] ?? fail(`unknown stack ${JSON.stringify(name)}: use one of ${Object.keys(PROGRAMS).join(", ")}`, 2);
   const have = (process.env.DOCKWIRE_TOOLCHAIN ?? "").split(/\s+/);
   const missing = entry.plugins.filter((p) => !have.includes(p));
   if (missing.length > 0 && op !== "destroy") {
     fail(
       `the ${name} stack needs the provider plugin(s) ${missing.join(", ")}, which the toolchain could not provide on this machine ` +
-        "(`bash scripts/toolchain.sh status` shows what the Go module proxy refused). Install them with " +
+        "(`bash scripts/toolchain.sh status` shows what is missing). Install them with " +
         "`pulumi plugin install resource NAME VERSION --file BINARY`, or put pulumi and its plugins on PATH, and run again.",
       3,
     );
@@ -54,12 +60,17 @@ async function main(): Promise<void> {
   const root = process.env.DOCKWIRE_PULUMI_ROOT ?? fail("DOCKWIRE_PULUMI_ROOT is not set: run through `npm run up` (scripts/main.sh)");
   const pulumiCommand = await PulumiCommand.get({ root, skipVersionCheck: true });
   const backend = process.env.PULUMI_BACKEND_URL ?? fail("PULUMI_BACKEND_URL is not set: run through `npm run up`");
-  const workDir = path.resolve(__dirname, "../../stacks", name);
+  const repo = path.resolve(__dirname, "../..");
   const stackName = process.env.DOCKWIRE_STACK ?? "dev";
   let stack: Stack;
   if (have.includes("pulumi-language-nodejs")) {
-    stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand });
+    stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: path.join(repo, "stacks", name) }, { pulumiCommand });
   } else {
+    // The inline program gets a workspace of its own: the Automation API writes the project
+    // settings it is given into its workDir, which must never be the tracked stack folder.
+    const workDir = path.join(repo, ".dockwire", "inline", name);
+    mkdirSync(workDir, { recursive: true });
+    process.stderr.write(`run.js: no Node.js language host here; running the ${name} program inline (workspace ${workDir})\n`);
     stack = await LocalWorkspace.createOrSelectStack(
       { stackName, projectName: name, program: async () => entry.program() },
       { pulumiCommand, workDir, projectSettings: { name, runtime: "nodejs", backend: { url: backend } } },
@@ -70,7 +81,9 @@ async function main(): Promise<void> {
     const res = await stack.up({ onOutput });
     for (const [k, v] of Object.entries(res.outputs)) process.stdout.write(`${k}: ${JSON.stringify(v.secret ? "[secret]" : v.value)}\n`);
   } else if (op === "preview") {
-    await stack.preview({ onOutput });
+    await stack.preview({ onOutput, diff: true });
+  } else if (op === "refresh") {
+    await stack.refresh({ onOutput });
   } else {
     await stack.destroy({ onOutput });
   }
