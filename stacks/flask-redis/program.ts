@@ -2,14 +2,14 @@
  * Seeds 000 (4-8) and 004 as code: the flask + redis app. A Redis container and the app
  * container on one user-defined bridge network, the app finding Redis by the alias `redis`
  * (REDIS_HOST=redis; the seeds use `--link redis`, which only works on the default bridge),
- * the app image built from ./app by the docker provider without pushing, and the app
+ * the app image built from ./app on the daemon without pushing (./image.ts), and the app
  * published on host port 5000.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { AppContainer, BridgeNetwork, ports } from "dockwire";
+import { buildAppImage } from "./image";
 
 /** Stack configuration (every key optional; the defaults build and run the seed's app offline). */
 export interface FlaskRedisConfig {
@@ -27,6 +27,8 @@ export interface FlaskRedisConfig {
   hostPort: number;
   /** Host address the port is bound to; omit for every address (as the seed's `-p 5000:5000`). */
   hostIp?: string;
+  /** The daemon the image is built on (the docker provider uses the same DOCKER_HOST). */
+  dockerHost: string;
 }
 
 /** The seeds' app, offline: base and Redis images from scripts/images.sh, port 5000. */
@@ -36,6 +38,7 @@ export const SEED_FLASK_REDIS: FlaskRedisConfig = {
   redisImage: "dockwire/app:local",
   networkName: "flask-redis",
   hostPort: 5000,
+  dockerHost: "unix:///var/run/docker.sock",
 };
 
 /** The command Redis runs with: without a config file Debian's redis-server refuses clients from other containers (protected mode). */
@@ -63,6 +66,7 @@ export function readConfig(): FlaskRedisConfig {
     redisImage: c.get("redisImage") ?? SEED_FLASK_REDIS.redisImage,
     networkName: c.get("networkName") ?? SEED_FLASK_REDIS.networkName,
     hostPort: c.getNumber("hostPort") ?? SEED_FLASK_REDIS.hostPort,
+    dockerHost: process.env.DOCKER_HOST || SEED_FLASK_REDIS.dockerHost,
     ...(subnet ? { subnet } : {}),
     ...(hostIp ? { hostIp } : {}),
   };
@@ -91,16 +95,11 @@ export function flaskRedis(cfg: FlaskRedisConfig, prefix = "") {
     networkName: `${prefix}${cfg.networkName}`,
     ...(cfg.subnet !== undefined ? { subnet: cfg.subnet } : {}),
   });
-  const dir = appDir();
-  const image = new docker.Image("app-image", {
+  const image = buildAppImage("app-image", {
+    dir: appDir(),
     imageName: cfg.appImageName,
-    skipPush: true,
-    build: {
-      context: dir,
-      dockerfile: path.join(dir, "Dockerfile"),
-      args: { BASE_IMAGE: cfg.baseImage },
-      builderVersion: docker.BuilderVersion.BuilderV1,
-    },
+    baseImage: cfg.baseImage,
+    dockerHost: cfg.dockerHost,
   });
   const redis = new AppContainer("redis", {
     image: cfg.redisImage,
@@ -108,13 +107,11 @@ export function flaskRedis(cfg: FlaskRedisConfig, prefix = "") {
     command: REDIS_COMMAND,
     networks: [{ network: net, aliases: ["redis"] }],
   });
-  // The local image id when the provider reports it (a rebuilt image then replaces the
-  // container), else the image name.
-  const appImage = pulumi.all([image.repoDigest, image.imageName]).apply(([digest, name]) => digest || name);
   const app = new AppContainer(
     "flask-redis",
     {
-      image: appImage,
+      // The built image's id: a rebuilt image replaces the container.
+      image: image.stdout,
       containerName: `${prefix}flask-redis`,
       env: { REDIS_HOST: "redis" },
       ports: [appPortSpec(cfg)],
@@ -126,7 +123,7 @@ export function flaskRedis(cfg: FlaskRedisConfig, prefix = "") {
   const host = p.ip === "0.0.0.0" ? "127.0.0.1" : p.ip === "::" ? "[::1]" : p.ip.includes(":") ? `[${p.ip}]` : p.ip;
   return {
     network: net.networkName,
-    image: image.imageName,
+    image: cfg.appImageName,
     redisContainer: redis.containerName,
     appContainer: app.containerName,
     url: `http://${host}:${p.external}/`,

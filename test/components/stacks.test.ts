@@ -3,6 +3,7 @@
 // arguments, the netns lab's scripts equal to the builders' output, the provider each
 // docker resource goes to), and bad config fails before anything is registered.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import test, { ExecutionContext } from "ava";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +12,7 @@ import { SWARM_TOKEN_SCRIPT, resetDetachedAddressPlan, swarmInitScripts, swarmJo
 import { netnsCommands, vethCommands } from "../../provider/netns";
 import * as flaskStack from "../../stacks/flask-redis/program";
 import { FlaskRedisConfig, REDIS_COMMAND, SEED_FLASK_REDIS, appDir, flaskRedis } from "../../stacks/flask-redis/program";
+import { BUILD_SCRIPT, REMOVE_SCRIPT, contextDigest } from "../../stacks/flask-redis/image";
 import * as overlayStack from "../../stacks/multi-host-overlay/program";
 import { MultiHostOverlayConfig, OVERLAY_DEFAULTS, SLEEP_COMMAND, multiHostOverlay } from "../../stacks/multi-host-overlay/program";
 import * as netnsStack from "../../stacks/netns-lab/program";
@@ -23,7 +25,6 @@ test.beforeEach(() => {
 });
 
 const URN = "urn:pulumi:test::dockwire::";
-const IMAGE = "docker:index/image:Image";
 const NETWORK = "docker:index/network:Network";
 const CONTAINER = "docker:index/container:Container";
 const PROVIDER = "pulumi:providers:docker";
@@ -61,12 +62,12 @@ function assertNoProvider(t: ExecutionContext, requests: readonly Request[], typ
 
 // ---------------------------------------------------------------- flask-redis
 
-test.serial("flask-redis: image built from ./app without pushing, a bridge network, redis with alias redis, the app on 5000:5000", async (t) => {
+test.serial("flask-redis: image built from ./app on the daemon without pushing, a bridge network, redis with alias redis, the app on 5000:5000", async (t) => {
   const got = await capture(() => flaskRedis(SEED_FLASK_REDIS));
   t.deepEqual(list(got.resources), [
+    `${LOCAL} app-image`,
     `${CONTAINER} flask-redis`,
     `${CONTAINER} redis`,
-    `${IMAGE} app-image`,
     `${NETWORK} flask-redis`,
     "dockwire:containers:AppContainer flask-redis",
     "dockwire:containers:AppContainer redis",
@@ -74,16 +75,18 @@ test.serial("flask-redis: image built from ./app without pushing, a bridge netwo
   ]);
   const dir = path.resolve(__dirname, "../../../stacks/flask-redis/app");
   t.is(appDir(), dir);
-  t.deepEqual(one(got.resources, IMAGE, "app-image").inputs, {
-    imageName: "dockwire/flask-redis:local",
-    skipPush: true,
-    buildOnPreview: false,
-    build: {
-      context: dir,
-      dockerfile: path.join(dir, "Dockerfile"),
-      args: { BASE_IMAGE: "dockwire/app:local" },
-      builderVersion: "BuilderV1",
+  t.deepEqual(one(got.resources, LOCAL, "app-image").inputs, {
+    create: BUILD_SCRIPT,
+    delete: REMOVE_SCRIPT,
+    interpreter: ["/bin/sh", "-c"],
+    environment: {
+      DOCKER_HOST: "unix:///var/run/docker.sock",
+      DOCKWIRE_BASE_IMAGE: "dockwire/app:local",
+      DOCKWIRE_IMAGE_NAME: "dockwire/flask-redis:local",
+      DOCKWIRE_DOCKERFILE: path.join(dir, "Dockerfile"),
+      DOCKWIRE_CONTEXT: dir,
     },
+    triggers: [contextDigest(dir), "dockwire/app:local", "dockwire/flask-redis:local", "unix:///var/run/docker.sock"],
   });
   t.deepEqual(one(got.resources, NETWORK, "flask-redis").inputs, { name: "flask-redis", driver: "bridge" });
   t.deepEqual(one(got.resources, CONTAINER, "redis").inputs, {
@@ -93,17 +96,18 @@ test.serial("flask-redis: image built from ./app without pushing, a bridge netwo
     networksAdvanced: [{ name: "flask-redis", aliases: ["redis"] }],
   });
   t.deepEqual(REDIS_COMMAND, ["redis-server", "--protected-mode", "no"]);
-  // Under mocks the image has no id (repoDigest): the container falls back to the image name.
-  t.deepEqual(one(got.resources, CONTAINER, "flask-redis").inputs, {
+  // The app runs the id the build printed (the mocks answer the command's stdout with "").
+  const app = one(got.resources, CONTAINER, "flask-redis").inputs;
+  t.deepEqual({ ...app, image: undefined }, {
     name: "flask-redis",
-    image: "dockwire/flask-redis:local",
+    image: undefined,
     envs: ["REDIS_HOST=redis"],
     ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0", protocol: "tcp" }],
     networksAdvanced: [{ name: "flask-redis" }],
   });
   // The app waits for redis; everything goes to the default provider (DOCKER_HOST).
   t.true(one(got.requests, "dockwire:containers:AppContainer", "flask-redis").dependencies.includes(`${URN}dockwire:containers:AppContainer$${CONTAINER}::redis`));
-  assertNoProvider(t, got.requests, [IMAGE, NETWORK, CONTAINER]);
+  assertNoProvider(t, got.requests, [NETWORK, CONTAINER]);
   t.deepEqual(got.outputs, {
     network: "flask-redis",
     image: "dockwire/flask-redis:local",
@@ -111,6 +115,24 @@ test.serial("flask-redis: image built from ./app without pushing, a bridge netwo
     appContainer: "flask-redis",
     url: "http://127.0.0.1:5000/",
   });
+});
+
+test("flask-redis: the build context digest changes with any file's name or content, and only then", (t) => {
+  const a = fs.mkdtempSync(path.join(os.tmpdir(), "dw-ctx-"));
+  try {
+    fs.writeFileSync(path.join(a, "Dockerfile"), "FROM x\n");
+    fs.writeFileSync(path.join(a, "app.py"), "print(1)\n");
+    const d1 = contextDigest(a);
+    t.regex(d1, /^sha256:[0-9a-f]{64}$/);
+    t.is(contextDigest(a), d1);
+    fs.writeFileSync(path.join(a, "app.py"), "print(2)\n");
+    const d2 = contextDigest(a);
+    t.not(d2, d1);
+    fs.renameSync(path.join(a, "app.py"), path.join(a, "main.py"));
+    t.not(contextDigest(a), d2);
+  } finally {
+    fs.rmSync(a, { recursive: true, force: true });
+  }
 });
 
 test.serial("flask-redis: the Dockerfile and app.py are the seed's app on a configurable base", async (t) => {
@@ -135,10 +157,13 @@ test.serial("flask-redis: config changes images, subnet, host address and port; 
     subnet: "10.20.0.0/24",
     hostPort: 8080,
     hostIp: "127.0.0.1",
+    dockerHost: "tcp://10.99.0.2:2376",
   };
   const got = await capture(() => flaskRedis(cfg, "t-"));
-  t.deepEqual(one(got.resources, IMAGE, "app-image").inputs.imageName, "me/flask-redis:dev");
-  t.deepEqual(one(got.resources, IMAGE, "app-image").inputs.build.args, { BASE_IMAGE: "python-flask:3" });
+  const build = one(got.resources, LOCAL, "app-image").inputs;
+  t.is(build.environment.DOCKWIRE_IMAGE_NAME, "me/flask-redis:dev");
+  t.is(build.environment.DOCKWIRE_BASE_IMAGE, "python-flask:3");
+  t.is(build.environment.DOCKER_HOST, "tcp://10.99.0.2:2376");
   t.deepEqual(one(got.resources, NETWORK, "flask-redis").inputs, {
     name: "t-fr",
     driver: "bridge",
