@@ -3,77 +3,14 @@
 // daemon, Redis and the app on a fresh user-defined network as the stack wires them (alias
 // redis, REDIS_HOST=redis), the app published on 127.0.0.1 only; two GETs count 1 then 2.
 // Everything is removed afterwards, and the daemon and host are as they were.
-import * as http from "node:http";
-import * as net from "node:net";
 import * as path from "node:path";
 import test from "ava";
 import { REDIS_COMMAND } from "../../stacks/flask-redis/program";
-import { docker, dockerHost, images, run, uniqueName } from "./lib/exec";
+import { docker, images, uniqueName } from "./lib/exec";
+import { get, logs, pickPort, waitFor } from "./lib/wait";
 import { diffSnapshots, snapshot } from "./lib/residue";
 
 const APP_DIR = path.resolve(__dirname, "../../../stacks/flask-redis/app");
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether nothing listens on 127.0.0.1:port (the daemon's proxy binds it like this). */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A free port in 20000-29999: high, below Linux's ephemeral range, and never 5000. */
-async function pickPort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    if (await portFree(port)) return port;
-  }
-  throw new Error("no free port found in 20000-29999 after 50 tries");
-}
-
-/**
- * GET http://127.0.0.1:port/path with a 5 s limit: status and body. node:http with a
- * referenced timer: a global fetch() waiting on the daemon's port proxy (which accepts
- * before the app listens) does not keep the event loop alive, and ava then ends the test.
- */
-function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: urlPath, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-      res.on("error", reject);
-    });
-    const timer = setTimeout(() => req.destroy(new Error(`GET 127.0.0.1:${port}${urlPath}: no answer within 5 s`)), 5_000);
-    req.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-/** A container's log, stdout and stderr (Flask and Redis log to both), for failure messages. */
-async function logs(name: string): Promise<string> {
-  return run("docker", ["logs", name], { env: { DOCKER_HOST: dockerHost() } }).then(
-    (r) => r.stdout + r.stderr,
-    (e) => String(e),
-  );
-}
-
-/** Polls `probe` up to `tries` times, `everyMs` apart, until it returns true; false if it never does. */
-async function waitFor(probe: () => Promise<boolean>, tries = 60, everyMs = 500): Promise<boolean> {
-  for (let i = 0; i < tries; i++) {
-    if (await probe().catch(() => false)) return true;
-    await sleep(everyMs);
-  }
-  return false;
-}
 
 test.serial("flask-redis app: built from the stack's Dockerfile, two requests are seen b'1' then b'2' times", async (t) => {
   const before = await snapshot();
