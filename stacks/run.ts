@@ -11,20 +11,24 @@
  */
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { readConfig, redisCluster } from "./redis-cluster/program";
 import * as flaskRedisStack from "./flask-redis/program";
 import * as multiHostOverlayStack from "./multi-host-overlay/program";
 import * as netnsLabStack from "./netns-lab/program";
 
+/** The `prefix` config key of the stacks that have one. */
+const prefix = (): string => new pulumi.Config().get("prefix") ?? "";
+
 const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string, unknown> }> = {
   "redis-cluster": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
-    program: () => redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock"),
+    program: () => redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock", prefix()),
   },
   "flask-redis": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
-    program: () => flaskRedisStack.flaskRedis(flaskRedisStack.readConfig()),
+    program: () => flaskRedisStack.flaskRedis(flaskRedisStack.readConfig(), prefix()),
   },
   "netns-lab": {
     plugins: ["pulumi-resource-command"],
@@ -32,7 +36,7 @@ const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string
   },
   "multi-host-overlay": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
-    program: () => multiHostOverlayStack.multiHostOverlay(multiHostOverlayStack.readConfig()),
+    program: () => multiHostOverlayStack.multiHostOverlay(multiHostOverlayStack.readConfig(), prefix()),
   },
 };
 

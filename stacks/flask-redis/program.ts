@@ -53,8 +53,8 @@ export function appDir(): string {
   return candidates.find((d) => fs.existsSync(path.join(d, "Dockerfile"))) ?? candidates[0];
 }
 
-/** Reads the stack config; defaults are {@link SEED_FLASK_REDIS}. */
-export function readConfig(): FlaskRedisConfig {
+/** Reads the stack config; defaults are {@link SEED_FLASK_REDIS}, the daemon is DOCKER_HOST's. */
+export function readConfig(localHost = process.env.DOCKER_HOST || SEED_FLASK_REDIS.dockerHost): FlaskRedisConfig {
   const c = new pulumi.Config();
   // Pulumi.yaml declares these two with default "" (a declared key without a default is
   // required): the empty string means unset.
@@ -66,7 +66,7 @@ export function readConfig(): FlaskRedisConfig {
     redisImage: c.get("redisImage") ?? SEED_FLASK_REDIS.redisImage,
     networkName: c.get("networkName") ?? SEED_FLASK_REDIS.networkName,
     hostPort: c.getNumber("hostPort") ?? SEED_FLASK_REDIS.hostPort,
-    dockerHost: process.env.DOCKER_HOST || SEED_FLASK_REDIS.dockerHost,
+    dockerHost: localHost,
     ...(subnet ? { subnet } : {}),
     ...(hostIp ? { hostIp } : {}),
   };

@@ -1,8 +1,9 @@
 // `pulumi up` entry point of the redis-cluster stack.
+import * as pulumi from "@pulumi/pulumi";
 import { readConfig, redisCluster } from "./program";
 
 const host = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
-const out = redisCluster(readConfig(), host);
+const out = redisCluster(readConfig(), host, new pulumi.Config().get("prefix") ?? "");
 export const network = out.network;
 export const nodes = out.nodes;
 export const clusterState = out.clusterState;

@@ -420,13 +420,15 @@ async function withConfig<T>(config: Record<string, string>, secretKeys: string[
 }
 
 test.serial("readConfig: defaults when unset; Pulumi.yaml's empty-string defaults mean unset", async (t) => {
-  t.deepEqual(await withConfig({}, [], flaskStack.readConfig), SEED_FLASK_REDIS);
+  const readFlask = () => flaskStack.readConfig("unix:///var/run/docker.sock");
+  t.deepEqual(await withConfig({}, [], readFlask), SEED_FLASK_REDIS);
+  t.deepEqual(await withConfig({}, [], () => flaskStack.readConfig("unix:///run/x.sock")), { ...SEED_FLASK_REDIS, dockerHost: "unix:///run/x.sock" });
   // What `pulumi up` passes from Pulumi.yaml's defaults.
   t.deepEqual(
-    await withConfig({ subnet: "", hostIp: "", hostPort: "5000", baseImage: "dockwire/app:local" }, [], flaskStack.readConfig),
+    await withConfig({ subnet: "", hostIp: "", hostPort: "5000", baseImage: "dockwire/app:local" }, [], readFlask),
     SEED_FLASK_REDIS,
   );
-  t.deepEqual(await withConfig({ subnet: "10.20.0.0/24", hostIp: "127.0.0.1", hostPort: "8080", redisImage: "redis:7" }, [], flaskStack.readConfig), {
+  t.deepEqual(await withConfig({ subnet: "10.20.0.0/24", hostIp: "127.0.0.1", hostPort: "8080", redisImage: "redis:7" }, [], readFlask), {
     ...SEED_FLASK_REDIS,
     subnet: "10.20.0.0/24",
     hostIp: "127.0.0.1",
