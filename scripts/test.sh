@@ -35,15 +35,19 @@ eval "$(bash scripts/toolchain.sh env)" || exit 1
 step "build"
 npm run --silent build || exit 1
 
-daemon_objects() { # networks, containers and volumes on the test daemon, one per line
-  { docker network ls --format 'network {{.Name}}'; docker ps -a --format 'container {{.Names}}'; docker volume ls --format 'volume {{.Name}}'; } | sort
+daemon_objects() { # networks, containers (any state), volumes and images on the test daemon, one per line
+  { docker network ls --format 'network {{.Name}}'; docker ps -a --format 'container {{.Names}} ({{.State}})'
+    docker volume ls --format 'volume {{.Name}}'; docker image ls -a --format 'image {{.ID}} {{.Repository}}:{{.Tag}}'; } | sort
 }
 objects_before=$(daemon_objects)
+# No test may modify the work tree (tracked files, or untracked files outside .gitignore).
+tree_before=$(git status --porcelain 2>/dev/null || true)
 
 layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(unit components integration)
 
 passed=0 failed=0 skipped=0 status=0
+engine_ran=0 engine_skipped=0 engine_why=""
 for layer in "${layers[@]}"; do
   files=$(find "dist/test/$layer" -name '*.test.js' 2>/dev/null | sort)
   if [ -z "$files" ]; then
@@ -64,6 +68,10 @@ for layer in "${layers[@]}"; do
   f=$(grep -cE '^ +✘ ' "$log" || true)
   s=$(grep -cE '^ +- \[skip\] ' "$log" || true)
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  # Tests titled "engine: ..." need the language host or provider plugins (test/integration/lib/engine.ts).
+  engine_ran=$((engine_ran + $(grep -cE '^ +✔ .*engine: ' "$log" || true) + $(grep -cE '^ +✘ .*engine: ' "$log" || true)))
+  engine_skipped=$((engine_skipped + $(grep -cE '^ +- \[skip\] .*engine: ' "$log" || true)))
+  engine_why+=$'\n'$(grep -E '^ +- \[skip\] .*engine: ' "$log" | grep -oE '\(needs [^)]*\)' || true)
   if [ "$rc" -ne 0 ]; then
     echo "layer $layer FAILED (ava exit $rc)" >&2
     [ "$f" -gt 0 ] || failed=$((failed + 1))
@@ -82,6 +90,21 @@ else
   echo "no networks, containers or volumes left on $DOCKER_HOST" >&2
 fi
 
+step "work tree after the tests"
+tree_after=$(git status --porcelain 2>/dev/null || true)
+if [ "$tree_before" != "$tree_after" ]; then
+  echo "the tests changed the work tree (git status --porcelain before and after):" >&2
+  diff <(echo "$tree_before") <(echo "$tree_after") | sed 's/^/  /' >&2
+  status=1
+else
+  echo "git status --porcelain is as it was before the tests" >&2
+fi
+
 echo
+echo "engine tests needing the language host or provider plugins: $engine_ran ran, $engine_skipped skipped"
+if [ "$engine_skipped" -gt 0 ]; then
+  echo "  skipped because: $(echo "$engine_why" | sort -u | tr '\n' ' ')"
+  echo "  toolchain: $(bash scripts/toolchain.sh status | tr '\n' ';')"
+fi
 echo "dockwire: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -1,10 +1,13 @@
-import type { ExecutionContext } from "ava";
+import test, { type ExecutionContext } from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { InlineProgramArgs, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import { uniqueName } from "./exec";
+
+/** The repository root (this file is dist/test/integration/lib/engine.js once built). */
+const repoRoot = path.resolve(__dirname, "..", "..", "..", "..");
 
 /**
  * The engine test harness: runs a dockwire program through the real Pulumi CLI (built by
@@ -22,6 +25,16 @@ export function toolchainHas(piece: string): boolean {
 export function missingPieces(...pieces: string[]): string | undefined {
   const missing = ["pulumi", ...pieces].filter((p) => !toolchainHas(p));
   return missing.length ? `needs ${missing.join(", ")}, which scripts/toolchain.sh could not provide here (see \`bash scripts/toolchain.sh status\`)` : undefined;
+}
+
+/**
+ * Declares a test that needs toolchain pieces beyond the CLI (the language host, provider
+ * plugins). Its title starts with "engine: " (scripts/test.sh counts these and reports
+ * whether they ran); where a piece is missing it is skipped with the reason in its title.
+ */
+export function engineTest(title: string, pieces: readonly string[], body: (t: ExecutionContext) => Promise<void>): void {
+  const why = missingPieces(...pieces);
+  (why ? test.serial.skip : test.serial)(`engine: ${title}${why ? ` (${why})` : ""}`, body);
 }
 
 let command: Promise<PulumiCommand> | undefined;
@@ -63,10 +76,15 @@ export async function engineStack(t: ExecutionContext, program: PulumiFn, opts: 
     pulumiCommand: await pulumiCommand(),
     projectSettings: { name: projectName, runtime: "nodejs", backend: { url: backend } },
   });
-  if (opts.config) {
-    await stack.setAllConfig(Object.fromEntries(Object.entries(opts.config).map(([k, v]) => [k, { value: v }])));
-  }
   const ts: TestStack = { stack, log: [] };
+  registerTeardown(t, ts, () => rm(workDir, { recursive: true, force: true }));
+  if (opts.config) await setConfig(ts, opts.config);
+  return ts;
+}
+
+/** Destroys what is left in the stack's state, then removes the stack, even when the test failed. */
+function registerTeardown(t: ExecutionContext, ts: TestStack, after: () => Promise<unknown> = async () => undefined): void {
+  const { stack } = ts;
   t.teardown(async () => {
     try {
       const resources = (await stack.exportStack()).deployment?.resources ?? [];
@@ -74,11 +92,52 @@ export async function engineStack(t: ExecutionContext, program: PulumiFn, opts: 
     } catch (e) {
       t.log(`teardown destroy failed: ${(e as Error).message}`);
     } finally {
+      // `pulumi stack rm` also deletes the stack's Pulumi.<stack>.yaml from a stack folder.
       await stack.workspace.removeStack(stack.name, { force: true }).catch((e) => t.log(`removeStack: ${e.message}`));
-      await rm(workDir, { recursive: true, force: true });
+      await after();
     }
   });
+}
+
+/** The folder of an example stack: `stacks/NAME`. */
+export function stackFolder(name: string): string {
+  return path.join(repoRoot, "stacks", name);
+}
+
+/**
+ * A new stack of the example project in `stacks/NAME`, run by the Pulumi CLI through the
+ * Node.js language host exactly as `cd stacks/NAME && pulumi up` runs it (its Pulumi.yaml,
+ * its index.ts compiled by ts-node, "dockwire" resolved to this package). The stack gets a
+ * unique name, `config` as `pulumi config set` would store it, and is destroyed and removed
+ * when the test ends, with its Pulumi.<stack>.yaml.
+ */
+export async function folderStack(t: ExecutionContext, name: string, config: Record<string, string> = {}): Promise<TestStack> {
+  if (!process.env.PULUMI_BACKEND_URL) throw new Error("PULUMI_BACKEND_URL is not set: run the tests through `npm test` (scripts/toolchain.sh env)");
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: uniqueName("t").replace(/-/g, ""), workDir: stackFolder(name) },
+    { pulumiCommand: await pulumiCommand() },
+  );
+  const ts: TestStack = { stack, log: [] };
+  registerTeardown(t, ts);
+  if (Object.keys(config).length > 0) await setConfig(ts, config);
   return ts;
+}
+
+/** Sets stack config values (`pulumi config set KEY VALUE` for each). */
+export async function setConfig(ts: TestStack, config: Record<string, string>): Promise<void> {
+  await ts.stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
+}
+
+/**
+ * Previews the stack and requires that nothing would change: the engine fails the preview
+ * on any create, update, replace or delete, and the summary must count only unchanged
+ * resources. Returns how many resources are unchanged.
+ */
+export async function expectQuietPreview(t: ExecutionContext, ts: TestStack): Promise<number> {
+  const pv = await ts.stack.preview({ expectNoChanges: true, diff: true, onOutput: collect(ts) });
+  const { same, ...changed } = pv.changeSummary;
+  t.deepEqual(changed, {}, `a re-preview shows changes:\n${pv.stdout}`);
+  return same ?? 0;
 }
 
 /**
