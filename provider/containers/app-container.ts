@@ -7,6 +7,31 @@ import { ContainerPortInput, ContainerPortSpec } from "../ports";
 import { HostPortRegistry, NetworkMode, checkAttachment, checkNetworkMode, checkPorts } from "./container-spec";
 
 const hostPorts = perProgram(() => new HostPortRegistry());
+/** The program's AppContainers by container name, for `networkMode: "container:NAME"`. */
+const containersByName = perProgram(() => new Map<string, docker.Container>());
+
+/** A full container id: what the daemon reports in `container:ID` network modes. */
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
+
+/**
+ * The `networkMode` to register. The daemon stores `container:NAME` as `container:ID`, and
+ * the provider reads that back: registering the name would show a replacement in every
+ * preview. A container of the same program (constructed before this one) is referred to by
+ * its id, which also orders the two; any other name is kept, with a warning that names the fix.
+ */
+function registeredMode(mode: NetworkMode | undefined, name: string, self: pulumi.Resource): pulumi.Input<string> | undefined {
+  if (mode === undefined || !mode.startsWith("container:")) return mode;
+  const target = mode.slice("container:".length);
+  if (CONTAINER_ID.test(target)) return mode;
+  const known = containersByName.current().get(target);
+  if (known) return pulumi.interpolate`container:${known.id}`;
+  pulumi.log.warn(
+    `AppContainer ${JSON.stringify(name)}: networkMode ${JSON.stringify(mode)} names a container outside this program; the daemon reports it by id, ` +
+      "so every preview would show a replacement: give its full id (`docker inspect -f '{{.Id}}' NAME`), or declare that container with AppContainer before this one.",
+    self,
+  );
+  return mode;
+}
 
 /** The host-port registry of the running Pulumi program (process-wide outside one). */
 export function currentHostPorts(): HostPortRegistry {
@@ -57,6 +82,8 @@ export interface AppContainerArgs {
   /**
    * `bridge` (Docker's default bridge), `host`, `none` or `container:NAME`. Exclusive with
    * `networks` for host, none and container modes. Defaults to Docker's choice.
+   * For `container:NAME`, NAME is an AppContainer of the same program constructed before
+   * this one (registered by its id, as the daemon reports it), or a full container id.
    */
   networkMode?: NetworkMode;
   /** Mounts, as @pulumi/docker takes them. */
@@ -126,7 +153,7 @@ export class AppContainer extends pulumi.ComponentResource {
         ...(envs ? { envs } : {}),
         ...(checked.ports.length ? { ports: checked.ports.map((p) => ({ ...p })) } : {}),
         ...(args.publishAllPorts ? { publishAllPorts: true } : {}),
-        ...(checked.mode ? { networkMode: checked.mode } : {}),
+        ...(checked.mode ? { networkMode: registeredMode(checked.mode, name, this) } : {}),
         ...(checked.networks.length ? { networksAdvanced: checked.networks } : {}),
         ...(args.mounts ? { mounts: args.mounts } : {}),
         ...(args.labels ? { labels: Object.keys(args.labels).sort().map((label) => ({ label, value: args.labels![label] })) } : {}),
@@ -137,6 +164,7 @@ export class AppContainer extends pulumi.ComponentResource {
       { parent: this },
     );
     this.containerName = this.container.name;
+    containersByName.current().set(checked.containerName, this.container);
     this.registerOutputs({ containerName: this.containerName });
   }
 }
