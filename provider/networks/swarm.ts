@@ -18,6 +18,15 @@ export const DOCKER_CLI_PREAMBLE = [
   "fi",
 ].join("\n");
 
+/**
+ * Leaving a swarm: the node leaves, then docker_gwbridge, which the daemon made when it
+ * joined and keeps after leaving, is removed when no container uses it any more.
+ */
+const SWARM_LEAVE = [
+  "docker swarm leave --force >/dev/null 2>&1 || true",
+  "docker network rm docker_gwbridge >/dev/null 2>&1 || true",
+];
+
 /** Scripts of the swarm manager: init unless already in a swarm; leave on delete. */
 export function swarmInitScripts(advertiseAddr: string, listenAddr?: string): { create: string; delete: string } {
   const listen = listenAddr ? ` --listen-addr ${shellQuote(listenAddr)}` : "";
@@ -29,7 +38,7 @@ export function swarmInitScripts(advertiseAddr: string, listenAddr?: string): { 
       "fi",
       "docker info --format '{{.Swarm.NodeID}}'",
     ].join("\n"),
-    delete: [DOCKER_CLI_PREAMBLE, "docker swarm leave --force >/dev/null 2>&1 || true"].join("\n"),
+    delete: [DOCKER_CLI_PREAMBLE, ...SWARM_LEAVE].join("\n"),
   };
 }
 
@@ -47,7 +56,7 @@ export function swarmJoinScripts(managerAddr: string, advertiseAddr?: string): {
       "fi",
       "docker info --format '{{.Swarm.NodeID}}'",
     ].join("\n"),
-    delete: [DOCKER_CLI_PREAMBLE, "docker swarm leave --force >/dev/null 2>&1 || true"].join("\n"),
+    delete: [DOCKER_CLI_PREAMBLE, ...SWARM_LEAVE].join("\n"),
   };
 }
 
