@@ -49,7 +49,10 @@ export interface ClusterNode {
 /**
  * redis.conf of one node, as seed 002 writes it, plus `protected-mode no`: the seed's
  * official image turns protected mode off, Debian's redis-server does not, and with it on
- * every node refuses the other nodes' cluster connections.
+ * every node refuses the other nodes' cluster connections. And `dir /data`: the official
+ * image's working directory is the data volume, other images' is not, and nodes.conf and
+ * the append-only file must live on the volume for a replaced node to keep its identity
+ * and its keys.
  */
 export function nodeConf(address: string): string {
   return [
@@ -57,6 +60,7 @@ export function nodeConf(address: string): string {
     "bind 0.0.0.0",
     "protected-mode no",
     "cluster-enabled yes",
+    "dir /data",
     "cluster-config-file nodes.conf",
     "cluster-node-timeout 5000",
     `cluster-announce-ip ${address}`,

@@ -24,6 +24,7 @@ test("each node's redis.conf is the seed's, announcing its own address", (t) => 
       "bind 0.0.0.0",
       "protected-mode no",
       "cluster-enabled yes",
+      "dir /data",
       "cluster-config-file nodes.conf",
       "cluster-node-timeout 5000",
       "cluster-announce-ip 172.38.0.11",
