@@ -128,6 +128,22 @@ cmd_status() {
   done
 }
 
+install_plugins() { # HOME: installs the cached provider binaries as plugins of that PULUMI_HOME, once
+  local home=$1 line name kind plugin version
+  for line in "${PIECES[@]}"; do
+    name=${line%% *}
+    case "$name" in pulumi-resource-*) ;; *) continue ;; esac
+    [ -x "$BIN/$name" ] || continue
+    plugin=${name#pulumi-resource-}
+    version=${REPORTED[$name]#v}
+    kind=resource
+    [ -x "$home/plugins/$kind-$plugin-v$version/$name" ] && continue
+    PULUMI_HOME=$home "$BIN/pulumi" plugin install "$kind" "$plugin" "$version" --file "$BIN/$name" >/dev/null 2>&1 ||
+      die "could not install $BIN/$name as plugin $kind $plugin $version into $home"
+    say "$name: installed as plugin $kind $plugin v$version in $home"
+  done
+}
+
 cmd_env() {
   cmd_build
   local sys q
@@ -137,9 +153,13 @@ cmd_env() {
     echo "export DOCKWIRE_PULUMI_ROOT=$(q "$(dirname "$(dirname "$sys")")")"
   else
     mkdir -p "$STATE/pulumi-home"
+    install_plugins "$STATE/pulumi-home"
     echo "export DOCKWIRE_PULUMI_ROOT=$(q "$(dirname "$BIN")")"
     echo "export PATH=$(q "$BIN"):\$PATH"
     echo "export PULUMI_HOME=$(q "$STATE/pulumi-home")"
+    # The provider binaries are installed as plugins of that PULUMI_HOME: without this the
+    # engine would take them from PATH and print a warning in every preview.
+    echo "export PULUMI_IGNORE_AMBIENT_PLUGINS=true"
   fi
   local have=() line name
   for line in "${PIECES[@]}"; do
