@@ -58,6 +58,8 @@ export interface EngineStackOptions {
   config?: Record<string, string>;
   /** Project name. Defaults to `dockwire-test`. */
   project?: string;
+  /** Environment of the engine and its plugins, over this process's (`""` unsets a variable for them). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function engineStack(t: ExecutionContext, program: PulumiFn, opts: 
     workDir,
     pulumiCommand: await pulumiCommand(),
     projectSettings: { name: projectName, runtime: "nodejs", backend: { url: backend } },
+    ...(opts.env ? { envVars: opts.env } : {}),
   });
   const ts: TestStack = { stack, log: [] };
   registerTeardown(t, ts, () => rm(workDir, { recursive: true, force: true }));
