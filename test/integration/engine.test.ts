@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppContainer, BridgeNetwork, DockerHost, MacvlanNetwork } from "../../provider";
 import { parseCidr, parseIp, cidrContains } from "../../provider/ipam";
 import { docker, dockerJson, images, uniqueName } from "./lib/exec";
-import { collect, engineStack, expectFailure, missingPieces } from "./lib/engine";
+import { collect, engineStack, engineTest, expectFailure, expectQuietPreview } from "./lib/engine";
 import { diffSnapshots, snapshot } from "./lib/residue";
 
 test.serial("the engine runs a program: up, a quiet re-preview, refresh, destroy, stack removed", async (t) => {
@@ -48,12 +48,11 @@ for (const [title, program, message] of badPrograms) {
   });
 }
 
-// The proof of issue 3: a bridge network and a container through the real engine and the
-// real docker provider. It needs the provider binary, which this workplace's Go module
-// proxy refuses to serve; where the toolchain has it, this runs.
-const needsDocker = missingPieces("pulumi-resource-docker");
-(needsDocker ? test.serial.skip : test.serial)(
-  `a bridge network and a container through the engine match the daemon, re-preview is quiet, destroy leaves nothing${needsDocker ? ` (${needsDocker})` : ""}`,
+// A bridge network and a container through the real engine and the real docker provider,
+// the smallest program a user writes with the package.
+engineTest(
+  "a bridge network and a container through the engine match the daemon, re-preview is quiet, destroy leaves nothing",
+  ["pulumi-resource-docker"],
   async (t) => {
     const before = await snapshot();
     const net = uniqueName("dw-eng-net");
@@ -70,8 +69,8 @@ const needsDocker = missingPieces("pulumi-resource-docker");
     const ip = await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, box]);
     const parsed = parseIp(ip)!;
     t.true(cidrContains(parseCidr("10.10.0.0/16", "subnet"), parsed.family, parsed.value));
-    const pv = await ts.stack.preview({ expectNoChanges: true, onOutput: collect(ts) });
-    t.falsy(pv.changeSummary.update ?? pv.changeSummary.replace ?? pv.changeSummary.create);
+    // The stack, the DockerHost and its provider, the network and the container with their components.
+    t.is(await expectQuietPreview(t, ts), 7);
     await ts.stack.destroy({ onOutput: collect(ts) });
     t.deepEqual(diffSnapshots(before, await snapshot()), []);
   },
