@@ -42,18 +42,23 @@ test.serial("AppContainer: ports normalized, network with alias and a checked st
   });
 });
 
-test.serial("AppContainer: network modes host, none and container:NAME", async (t) => {
+test.serial("AppContainer: network modes host, none and container:NAME (the program's container by its id, as the daemon reports it)", async (t) => {
+  const id = "0123456789abcdef".repeat(4);
   const rs = await captureResources(() => {
     new AppContainer("h", { image: "busybox", networkMode: "host" });
     new AppContainer("n", { image: "busybox", networkMode: "none" });
     new AppContainer("c", { image: "busybox", networkMode: "container:h" });
+    new AppContainer("x", { image: "busybox", networkMode: `container:${id}` });
   });
   t.deepEqual(
-    ofType(rs, "docker:index/container:Container").map((r) => [r.name, r.inputs.networkMode]),
+    ofType(rs, "docker:index/container:Container")
+      .map((r) => [r.name, r.inputs.networkMode])
+      .sort(),
     [
+      ["c", "container:h-id"],
       ["h", "host"],
       ["n", "none"],
-      ["c", "container:h"],
+      ["x", `container:${id}`],
     ],
   );
 });
