@@ -26,8 +26,8 @@ export function readConfig(): ClusterConfig {
 
 /**
  * The script that forms the cluster: waits (bounded) until every node answers PING, then
- * runs `--cluster create` unless the cluster is already formed, then waits (bounded) for
- * cluster_state:ok and prints the CLUSTER INFO state line.
+ * runs `--cluster create` unless the cluster is already formed, then waits (bounded) until
+ * every node reports cluster_state:ok and prints the first node's CLUSTER INFO state line.
  */
 export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: number, prefix: string): string {
   const first = shellQuote(`${prefix}${nodes[0].name}`);
@@ -43,9 +43,13 @@ export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: num
     `if ! docker exec ${first} redis-cli cluster info | grep -q '^cluster_state:ok'; then`,
     `  docker exec ${first} redis-cli --cluster create ${addrs} --cluster-replicas ${replicas} --cluster-yes >&2`,
     "fi",
-    "i=0",
-    `until docker exec ${first} redis-cli cluster info | grep -q '^cluster_state:ok'; do`,
-    '  i=$((i+1)); [ $i -le 120 ] || { echo "the cluster did not reach cluster_state:ok within 60 s" >&2; exit 1; }; sleep 0.5',
+    // Every node, not only the first: right after the create, a node that has not heard
+    // the others yet still answers CLUSTERDOWN.
+    `for c in ${nodes.map((n) => shellQuote(`${prefix}${n.name}`)).join(" ")}; do`,
+    "  i=0",
+    `  until docker exec "$c" redis-cli cluster info | grep -q '^cluster_state:ok'; do`,
+    '    i=$((i+1)); [ $i -le 120 ] || { echo "redis node $c did not reach cluster_state:ok within 60 s" >&2; exit 1; }; sleep 0.5',
+    "  done",
     "done",
     `docker exec ${first} redis-cli cluster info | tr -d '\\r' | grep '^cluster_state:'`,
   ].join("\n");
