@@ -25,7 +25,7 @@ function registeredMode(mode: NetworkMode | undefined, name: string, self: pulum
   if (CONTAINER_ID.test(target)) return mode;
   const known = containersByName.current().get(target);
   if (known) return pulumi.interpolate`container:${known.id}`;
-  pulumi.log.warn(
+  void pulumi.log.warn(
     `AppContainer ${JSON.stringify(name)}: networkMode ${JSON.stringify(mode)} names a container outside this program; the daemon reports it by id, ` +
       "so every preview would show a replacement: give its full id (`docker inspect -f '{{.Id}}' NAME`), or declare that container with AppContainer before this one.",
     self,

@@ -153,7 +153,7 @@ export function parsePreviousLine(stdout: string | undefined): PreviousRecord | 
     const lines = stdout.split("\n").filter((l) => l.startsWith(PREVIOUS_PREFIX));
     if (lines.length === 0) return undefined;
     try {
-        const v = JSON.parse(lines[lines.length - 1].slice(PREVIOUS_PREFIX.length));
+        const v = JSON.parse(lines[lines.length - 1].slice(PREVIOUS_PREFIX.length)) as { managed?: unknown; previous?: unknown; bridge?: unknown } | null;
         if (
             v !== null &&
             typeof v === "object" &&
@@ -163,7 +163,9 @@ export function parsePreviousLine(stdout: string | undefined): PreviousRecord | 
             typeof v.previous === "object" &&
             !Array.isArray(v.previous)
         ) {
-            return typeof v.bridge === "string" ? { managed: v.managed, previous: v.previous, bridge: v.bridge } : { managed: v.managed, previous: v.previous };
+            const managed = v.managed;
+            const previous = v.previous as Record<string, unknown>;
+            return typeof v.bridge === "string" ? { managed, previous, bridge: v.bridge } : { managed, previous };
         }
     } catch {
         // not JSON: no record
@@ -258,7 +260,7 @@ export function applyScript(o: ApplyScriptOptions): string {
         fail("managed", "must be a non-empty object of daemon.json keys to values.");
     }
     let bridge = o.expectBridge;
-    if (bridge === undefined && typeof o.managed["bip"] === "string") bridge = { address: o.managed["bip"] as string };
+    if (bridge === undefined && typeof o.managed["bip"] === "string") bridge = { address: o.managed["bip"] };
     if (bridge !== undefined) {
         const name = bridge.name ?? "docker0";
         if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name)) fail("expectBridge.name", `${JSON.stringify(name)} is not an interface name.`);

@@ -139,7 +139,7 @@ function jsonKind(value: unknown): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-    const proto = Object.getPrototypeOf(value);
+    const proto: unknown = Object.getPrototypeOf(value);
     return proto === Object.prototype || proto === null;
 }
 
@@ -332,7 +332,7 @@ function validateHosts(value: unknown, p: string, tls: boolean, allowInsecureTcp
             return entry;
         }
         if (entry.startsWith("tcp://")) {
-            const m = /^tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[^:/\[\]]+):([0-9]{1,5})$/.exec(entry);
+            const m = /^tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[^:/[\]]+):([0-9]{1,5})$/.exec(entry);
             const hostText = m?.[1] ?? "";
             const hostOk =
                 m !== null &&
@@ -445,7 +445,7 @@ export function validateDaemonSettings(s: DaemonSettings, field = "daemon", opti
             );
         }
     }
-    const present = Object.keys(s).filter((k) => (s as Record<string, unknown>)[k] !== undefined);
+    const present = Object.keys(s).filter((k) => (s)[k] !== undefined);
     if (present.length === 0 || (present.length === 1 && present[0] === "extra" && isPlainObject(s.extra) && Object.keys(s.extra).length === 0)) {
         throw new DaemonConfigError(top, `${top} sets no daemon.json key: set at least one of ${KNOWN_SETTINGS.join(", ")}.`);
     }

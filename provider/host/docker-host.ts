@@ -66,14 +66,14 @@ export class DockerHost extends pulumi.ComponentResource {
     super("dockwire:host:DockerHost", name, {}, opts);
     this.endpoint = endpoint;
     if (endpoint.kind === "tcp" && !endpoint.tls) {
-      pulumi.log.warn(`DockerHost ${JSON.stringify(name)}: ${args.host} is plain TCP without TLS (allowInsecure): anyone who reaches it has root on that host.`, this);
+      void pulumi.log.warn(`DockerHost ${JSON.stringify(name)}: ${args.host} is plain TCP without TLS (allowInsecure): anyone who reaches it has root on that host.`, this);
     }
     const tls = args.tls;
     const envHost = process.env.DOCKER_HOST;
     if (tls && envHost && envHost !== args.host) {
       // @pulumi/docker 4.11.2 applies DOCKER_HOST from its environment after the host it
       // is given when TLS material is set, so the provider would talk to envHost.
-      pulumi.log.warn(
+      void pulumi.log.warn(
         `DockerHost ${JSON.stringify(name)}: DOCKER_HOST=${envHost} is set where Pulumi runs; with TLS material the docker provider (@pulumi/docker 4.11.2) ` +
           `takes it over ${args.host}: unset DOCKER_HOST (or set it to ${args.host}) before pulumi up.`,
         this,

@@ -416,7 +416,7 @@ export function linuxBridgeCommands(args: LinuxBridgeArgs, field = "bridge"): Co
     if (args.ports !== undefined && !Array.isArray(args.ports)) {
         throw new CommandArgError(`${pre(field)}ports`, `${pre(field)}ports must be an array of interface names, not ${describe(args.ports)}.`);
     }
-    const ports = (args.ports ?? []).map((p, i) => validateInterfaceName(p, `${pre(field)}ports[${i}]`));
+    const ports = (args.ports ?? []).map((p: string, i: number) => validateInterfaceName(p, `${pre(field)}ports[${i}]`));
     ports.forEach((p, i) => {
         if (p === name) {
             throw new CommandArgError(

@@ -65,7 +65,7 @@ export interface NetworkSpec {
 }
 
 /** Canonical pools from the shorthand or `pools` form. Throws naming the field and the fix. */
-export function resolvePools(args: AddressingArgs, field = "args"): AddressConfig[] {
+export function resolvePools(args: AddressingArgs, _field = "args"): AddressConfig[] {
   const shorthand = args.subnet !== undefined || args.gateway !== undefined || args.ipRange !== undefined || args.auxAddresses !== undefined;
   if (args.pools !== undefined && shorthand) {
     throw new IpamError(

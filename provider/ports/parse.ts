@@ -199,6 +199,11 @@ export function parsePortSpec(spec: string, field = "ports"): ContainerPortSpec[
     return parseSpecString(spec, field);
 }
 
+/** Whether a value is an array, without narrowing a typed array to `any[]` (as Array.isArray does). */
+function isList(value: unknown): boolean {
+    return Array.isArray(value);
+}
+
 /**
  * Parses, validates and normalizes a list of `-p` specs and/or
  * `ContainerPort`-shaped objects into the value for `docker.Container`'s
@@ -222,7 +227,7 @@ export function parsePortSpecs(
     field = "ports",
     options: ParsePortSpecsOptions = {},
 ): ContainerPortSpec[] {
-    if (!Array.isArray(specs)) {
+    if (!isList(specs)) {
         throw new PortSpecError(field, specs, "expected an array of port specs such as [\"8080:80\"]");
     }
     return collect(
@@ -248,7 +253,7 @@ export function parsePublishArgs(
     field = "args",
     options: ParsePortSpecsOptions = {},
 ): PublishArgs {
-    if (!Array.isArray(args)) {
+    if (!isList(args)) {
         throw new PortSpecError(field, args, "expected an array of arguments such as [\"-p\", \"8080:80\", \"-P\"]");
     }
     const items: Item[] = [];
