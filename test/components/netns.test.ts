@@ -65,7 +65,7 @@ const nsUrn = (name: string) => `${URN}dockwire:netns:NetworkNamespace$${LOCAL}:
 // ---------------------------------------------------------------- seed labs
 
 test.serial("seed 000: two namespaces and a veth pair, each exactly one local command with the builders' scripts", async (t) => {
-  const got = await capture(build(() => seed000Lab() as any));
+  const got = await capture(build(() => seed000Lab()));
   t.deepEqual(
     got.resources.map((r) => `${r.type} ${r.name}`).sort(),
     [
@@ -107,7 +107,7 @@ test.serial("seed 000: two namespaces and a veth pair, each exactly one local co
 });
 
 test.serial("seed 003: veth1.1 moved into r1 as eth0, host end veth1.2, ordered after r1", async (t) => {
-  const got = await capture(build(() => seed003Lab() as any));
+  const got = await capture(build(() => seed003Lab()));
   t.deepEqual(got.resources.map((r) => r.name).sort(), ["r1", "r1-netns", "r1-uplink", "r1-uplink-veth"]);
   assertLocalCommand(t, got, {
     name: "r1-netns",
@@ -152,7 +152,7 @@ test.serial("outputs: plain names at construction, Outputs that resolve to the s
 });
 
 test.serial("bridge lab: bridge and routes get the builders' scripts; namespace instances become dependencies", async (t) => {
-  const got = await capture(build(() => bridgeLab() as any));
+  const got = await capture(build(() => bridgeLab()));
   assertLocalCommand(t, got, {
     name: "br0-bridge",
     parentType: "dockwire:netns:LinuxBridge",

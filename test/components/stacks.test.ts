@@ -42,7 +42,7 @@ async function capture(build: () => Record<string, unknown>): Promise<{ resource
     return pulumi.output(out);
   });
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(out)) outputs[k] = await resolve(v as pulumi.Input<unknown>);
+  for (const [k, v] of Object.entries(out)) outputs[k] = await resolve(v);
   return { resources, requests, outputs };
 }
 
@@ -441,7 +441,7 @@ test.serial("readConfig: defaults when unset; Pulumi.yaml's empty-string default
 
 test.serial("readConfig of multi-host-overlay: required keys, the local daemon as manager, TLS secrets", async (t) => {
   const missing = await withConfig({ workerHost: "unix:///run/b.sock" }, [], () => overlayStack.readConfig("unix:///run/a.sock"));
-  t.regex(String(missing), /Missing required configuration variable 'dockwire:managerAddr'/);
+  t.regex(typeof missing === "string" ? missing : JSON.stringify(missing), /Missing required configuration variable 'dockwire:managerAddr'/);
   const defaults = { managerHost: "", workerAddr: "", managerAllowInsecure: "false", workerAllowInsecure: "false", ...OVERLAY_DEFAULTS };
   t.deepEqual(
     await withConfig({ ...defaults, managerAddr: "10.99.7.1", workerHost: "unix:///run/b.sock" }, [], () => overlayStack.readConfig("unix:///run/a.sock")),

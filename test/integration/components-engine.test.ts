@@ -35,7 +35,7 @@ async function up(ts: TestStack): Promise<Record<string, unknown>> {
 
 async function refreshFinds(ts: TestStack): Promise<Record<string, number>> {
   const res = await ts.stack.refresh({ onOutput: collect(ts) });
-  return (res.summary.resourceChanges ?? {}) as Record<string, number>;
+  return (res.summary.resourceChanges ?? {});
 }
 
 const inspectNet = async (name: string) => (await dockerJson<any[]>(["network", "inspect", name]))[0];

@@ -18,7 +18,8 @@ test.serial("DaemonConfig over SSH: bip applied on the remote daemon, other keys
   const original = `{\n  "log-level": "warn"\n}\n`;
   const lab = await labHostUp(t, 13, original);
   const addr = `10.99.${lab.x}.2`;
-  const { ssh, stop } = await startLabSshd(t, lab);
+  const sshd = await startLabSshd(t, lab);
+  const ssh = (script: string) => sshd.ssh(script);
   const rs = await captureResources(
     () =>
       new DaemonConfig(
@@ -46,7 +47,7 @@ test.serial("DaemonConfig over SSH: bip applied on the remote daemon, other keys
   await ssh(cmd.inputs.delete);
   t.is(await readFile(lab.configPath, "utf8"), original);
 
-  stop();
+  sshd.stop();
   await labHostDown(lab.name);
   t.deepEqual(diffSnapshots(before, await snapshot()), []);
 });

@@ -43,7 +43,7 @@ import {
 
 const sha256 = (file: string) => createHash("sha256").update(new Uint8Array(readFileSync(file))).digest("hex");
 
-function requireRoot(t: ExecutionContext): void {
+function requireRoot(_t: ExecutionContext): void {
     if (process.getuid?.() !== 0) throw new Error("these tests create network namespaces and start dockerd: run them as root");
 }
 

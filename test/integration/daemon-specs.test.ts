@@ -102,7 +102,7 @@ for (const c of cases) {
       // Docker makes the 802.1q sub-interface when the network is created: on a kernel
       // without VLAN support the request reaches the kernel and is refused there.
       const err = await t.throwsAsync(docker(networkCreateArgs(spec)));
-      t.regex(err!.message, new RegExp(`failed to create ${c.parentVeth}\\.10 vlan link: operation not supported`));
+      t.regex(err.message, new RegExp(`failed to create ${c.parentVeth}\\.10 vlan link: operation not supported`));
       t.log(`this kernel (${(await run("uname", ["-r"])).stdout.trim()}) has no 802.1q support: checked that Docker was asked for ${c.parentVeth}.10`);
       await run("ip", ["link", "del", c.parentVeth!]);
       t.deepEqual(diffSnapshots(before, await snapshot()), []);

@@ -23,7 +23,7 @@ async function up(ts: TestStack): Promise<Record<string, unknown>> {
 /** Refresh; returns the engine's change summary (what it found different on the host). */
 async function refresh(ts: TestStack): Promise<Record<string, number>> {
   const res = await ts.stack.refresh({ onOutput: collect(ts) });
-  return (res.summary.resourceChanges ?? {}) as Record<string, number>;
+  return (res.summary.resourceChanges ?? {});
 }
 
 /** `PING` to a Redis port on 127.0.0.1, answered `+PONG` (2 s limit). */

@@ -117,7 +117,7 @@ const badOptions: [string, Partial<ApplyScriptOptions>, string][] = [
 ];
 for (const [title, patch, message] of badOptions) {
     test(`applyScript refuses: ${title}`, (t) => {
-        t.throws(() => applyScript({ ...base, ...patch } as ApplyScriptOptions), { message });
+        t.throws(() => applyScript({ ...base, ...patch }), { message });
     });
 }
 

@@ -332,7 +332,7 @@ for (const [title, text, expected] of parseCases) {
 
 test("parse: malformed JSON names the file and the parse error", (t) => {
     const e = t.throws(() => parseDaemonJson(`{"bip": "192.168.42.1/24",}`, "/etc/docker/daemon.json"));
-    t.regex(e!.message, /^\/etc\/docker\/daemon\.json is not valid JSON \(.+\): it was left unchanged; fix or remove it, then apply again\.$/);
+    t.regex(e.message, /^\/etc\/docker\/daemon\.json is not valid JSON \(.+\): it was left unchanged; fix or remove it, then apply again\.$/);
 });
 
 test("parse: a JSON array is not a daemon.json", (t) => {

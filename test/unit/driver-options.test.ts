@@ -169,7 +169,7 @@ const bridgeInvalid: [string, BridgeOptions, ErrorClass, string][] = [
 for (const [title, input, cls, message] of bridgeInvalid) {
     test(`bridgeOptions rejects ${title}`, (t) => {
         const err = t.throws(() => bridgeOptions(input), { instanceOf: cls, message });
-        t.true(err!.message.startsWith("options."));
+        t.true(err.message.startsWith("options."));
     });
 }
 
@@ -178,11 +178,11 @@ test("bridgeOptions: field prefix is used in messages and error.field", (t) => {
         instanceOf: DriverOptionError,
         message: "bridge.mtu 67 is not a valid MTU: use a whole number from 68 to 65535 (1500 for Ethernet).",
     });
-    t.is((err as DriverOptionError).field, "bridge.mtu");
+    t.is((err).field, "bridge.mtu");
     const name = t.throws(() => bridgeOptions({ bridgeName: "$(id)" }, "bridge"), { instanceOf: NameError });
-    t.is((name as NameError).field, "bridge.bridgeName");
+    t.is((name).field, "bridge.bridgeName");
     const host = t.throws(() => bridgeOptions({ hostBindingIpv4: "x" }, "bridge"), { instanceOf: DriverOptionError });
-    t.is((host as DriverOptionError).field, "bridge.hostBindingIpv4");
+    t.is((host).field, "bridge.hostBindingIpv4");
 });
 
 // ---------------------------------------------------------------- mtuOption
@@ -213,7 +213,7 @@ const mtuInvalid: [string, number, string][] = [
 for (const [title, mtu, message] of mtuInvalid) {
     test(`mtuOption rejects ${title}`, (t) => {
         const err = t.throws(() => mtuOption(mtu, "mtu"), { instanceOf: DriverOptionError, message });
-        t.is((err as DriverOptionError).field, "mtu");
+        t.is((err).field, "mtu");
     });
 }
 
@@ -343,7 +343,7 @@ const macvlanInvalid: [string, string, string][] = [
 for (const [title, mode, message] of macvlanInvalid) {
     test(`macvlanOptions rejects mode ${title}`, (t) => {
         const err = t.throws(() => macvlanOptions(eth0, mode), { instanceOf: DriverOptionError, message });
-        t.is((err as DriverOptionError).field, "mode");
+        t.is((err).field, "mode");
     });
 }
 
@@ -379,7 +379,7 @@ const ipvlanInvalid: [string, string | undefined, string | undefined, string, st
 for (const [title, mode, flag, field, message] of ipvlanInvalid) {
     test(`ipvlanOptions rejects ${title}`, (t) => {
         const err = t.throws(() => ipvlanOptions(eth0, mode, flag), { instanceOf: DriverOptionError, message });
-        t.is((err as DriverOptionError).field, field);
+        t.is((err).field, field);
     });
 }
 
@@ -410,7 +410,7 @@ test("overlayOptions rejects mtu 65536", (t) => {
         instanceOf: DriverOptionError,
         message: "options.mtu 65536 is not a valid MTU: use a whole number from 68 to 65535 (1500 for Ethernet).",
     });
-    t.is((err as DriverOptionError).field, "options.mtu");
+    t.is((err).field, "options.mtu");
 });
 
 // ---------------------------------------------------------------- labelList
@@ -471,7 +471,7 @@ const labelsInvalid: [string, Record<string, unknown>, string, string][] = [
 for (const [title, labels, field, message] of labelsInvalid) {
     test(`labelList rejects ${title}`, (t) => {
         const err = t.throws(() => labelList(labels as Record<string, string>), { instanceOf: DriverOptionError, message });
-        t.is((err as DriverOptionError).field, field);
+        t.is((err).field, field);
     });
 }
 

@@ -26,9 +26,9 @@ export interface LabSshd {
 export async function startLabSshd(t: ExecutionContext, lab: LabHost, port = 2222): Promise<LabSshd> {
   const addr = `10.99.${lab.x}.2`;
   const dir = await mkdtemp(path.join(tmpdir(), "dwssh-"));
-  let sshd: ChildProcess | undefined;
+  const running: { sshd?: ChildProcess } = {};
   t.teardown(async () => {
-    sshd?.kill("SIGTERM");
+    running.sshd?.kill("SIGTERM");
     await rm(dir, { recursive: true, force: true });
   });
   await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "client")]);
@@ -50,7 +50,7 @@ export async function startLabSshd(t: ExecutionContext, lab: LabHost, port = 222
     ].join("\n"),
   );
   await run("mkdir", ["-p", "/run/sshd"]);
-  sshd = spawn("nsenter", [`--net=/var/run/netns/${lab.name}`, "/usr/sbin/sshd", "-D", "-e", "-f", path.join(dir, "sshd_config")], { stdio: "ignore" });
+  running.sshd = spawn("nsenter", [`--net=/var/run/netns/${lab.name}`, "/usr/sbin/sshd", "-D", "-e", "-f", path.join(dir, "sshd_config")], { stdio: "ignore" });
   const keyFile = path.join(dir, "client");
   const opts = ["-i", keyFile, "-o", "StrictHostKeyChecking=no", "-o", `UserKnownHostsFile=${dir}/known_hosts`, "-o", "BatchMode=yes", "-o", "ConnectTimeout=5"];
   const ssh = (script: string, timeoutMs = 120_000) => run("ssh", [...opts, "-p", String(port), `root@${addr}`, script], { timeoutMs });
@@ -64,5 +64,5 @@ export async function startLabSshd(t: ExecutionContext, lab: LabHost, port = 222
     if (!up) await new Promise((r) => setTimeout(r, 250));
   }
   if (!up) throw new Error(`sshd in the lab namespace ${lab.name} did not answer on ${addr}:${port}`);
-  return { addr, port, keyFile, opts, ssh, stop: () => void sshd?.kill("SIGTERM") };
+  return { addr, port, keyFile, opts, ssh, stop: () => void running.sshd?.kill("SIGTERM") };
 }
