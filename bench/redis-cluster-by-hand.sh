@@ -57,7 +57,7 @@ if d network inspect "$NET" >/dev/null 2>&1; then
   die "a network named $NET already exists on the daemon (another run, a test, or \`npm run up\`): remove it (\`npm run down\` or \`docker network rm $NET\`) and run again"
 fi
 existing=$(d ps -a --format '{{.Names}}' | grep -E '^redis-[0-9]+$' || true)
-[ -z "$existing" ] || die "containers named redis-N already exist on the daemon: $(echo $existing); remove them and run again"
+[ -z "$existing" ] || die "containers named redis-N already exist on the daemon: ${existing//$'\n'/ }; remove them and run again"
 d image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE is missing: bash scripts/images.sh builds it"
 if command -v ss >/dev/null 2>&1; then
   for n in "${NODES[@]}"; do
@@ -81,6 +81,7 @@ teardown() {
   rm -rf "$WORK" || say "could not remove $WORK"
   echo "phase teardown $(elapsed "$t")"
 }
+# shellcheck disable=SC2154 # rc is assigned inside the trap string itself
 trap 'rc=$?; teardown; exit $rc' EXIT
 trap 'exit 130' INT TERM
 
@@ -144,7 +145,7 @@ echo "phase ok $(elapsed "$t")"
 info=$(timeout 5 docker exec redis-1 redis-cli cluster info | tr -d '\r')
 known=$(grep '^cluster_known_nodes:' <<<"$info" | cut -d: -f2)
 slots=$(grep '^cluster_slots_assigned:' <<<"$info" | cut -d: -f2)
-[ "$known" = 6 ] && [ "$slots" = 16384 ] || die "cluster formed wrongly: known nodes $known, slots assigned $slots"
+{ [ "$known" = 6 ] && [ "$slots" = 16384 ]; } || die "cluster formed wrongly: known nodes $known, slots assigned $slots"
 
 teardown
 echo "total $(elapsed "$T0")"

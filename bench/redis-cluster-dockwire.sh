@@ -34,7 +34,7 @@ if timeout 60 docker network inspect redis >/dev/null 2>&1; then
   die "a network named redis already exists on the daemon (is the stack up? \`npm run down\`): remove it and run again"
 fi
 existing=$(timeout 60 docker ps -a --format '{{.Names}}' | grep -E '^redis-[0-9]+$' || true)
-[ -z "$existing" ] || die "containers named redis-N already exist on the daemon: $(echo $existing)"
+[ -z "$existing" ] || die "containers named redis-N already exist on the daemon: ${existing//$'\n'/ }"
 
 started=0
 destroyed=0
@@ -46,6 +46,7 @@ destroy() {
   destroy_s=$(elapsed "$t")
   echo "phase destroy $destroy_s"
 }
+# shellcheck disable=SC2154 # rc is assigned inside the trap string itself
 trap 'rc=$?; destroy; exit $rc' EXIT
 trap 'exit 130' INT TERM
 

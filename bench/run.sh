@@ -11,7 +11,7 @@
 # (the bench refuses to start on a busy daemon). Without a daemon it reports "not run".
 # Env: BENCH_ROUNDS (default 7), BENCH_REDIS_ROUNDS (default 5), BENCH_ENGINE_NS (default "10 100").
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 step() { printf '=== %s\n' "$*" >&2; }
 

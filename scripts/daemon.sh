@@ -68,7 +68,7 @@ preflight() {
   local others
   others=$(live_dockerds)
   if [ -n "$others" ]; then
-    die "another dockerd is already running in this network namespace (pid $(echo $others)): two daemons fight over docker0 and the iptables chains. Point DOCKER_HOST at it, or stop it first"
+    die "another dockerd is already running in this network namespace (pid ${others//$'\n'/ }): two daemons fight over docker0 and the iptables chains. Point DOCKER_HOST at it, or stop it first"
   fi
   if [ -S "$SOCK" ] && ! answers "$PRIVATE_HOST"; then
     say "removing stale socket $SOCK"
@@ -129,8 +129,7 @@ cmd_down() {
   fi
   say "stopping dockerd pid $pid"
   kill "$pid"
-  local i
-  for i in $(seq 1 60); do
+  for _ in $(seq 1 60); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done

@@ -73,7 +73,7 @@ daemon_pid() { # prints the pid of the lab's running dockerd
 
 netns_up() { # netns_up X
   local x=$1
-  [[ "$x" =~ ^[0-9]{1,3}$ ]] && [ "$x" -le 255 ] || die "X \"$x\" is invalid: give the third octet of 10.99.X.0/24, 0..255"
+  { [[ "$x" =~ ^[0-9]{1,3}$ ]] && [ "$x" -le 255 ]; } || die "X \"$x\" is invalid: give the third octet of 10.99.X.0/24, 0..255"
   command -v ip >/dev/null || die "the ip command (iproute2) is missing"
   command -v nsenter >/dev/null || die "nsenter (util-linux) is missing"
   command -v dockerd >/dev/null || die "dockerd is missing: bash scripts/daemon.sh up installs the engine"
@@ -143,24 +143,24 @@ start_daemon() {
 }
 
 stop_daemon() {
-  local pid i
+  local pid
   pid=$(daemon_pid) || { rm -f "$SOCK"; return 0; }
   kill "$pid" 2>/dev/null || true
-  for i in $(seq 1 $((TIMEOUT * 2))); do
+  for _ in $(seq 1 $((TIMEOUT * 2))); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
   if kill -0 "$pid" 2>/dev/null; then
     say "dockerd pid $pid of lab $NAME did not stop within ${TIMEOUT}s; killing it"
     kill -9 "$pid" 2>/dev/null || true
-    for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   fi
   # the containerd that dockerd started (it normally stops with it; not after a SIGKILL)
   local c
   c=$(cat "$EXEC_ROOT/containerd/containerd.pid" 2>/dev/null || true)
   if [ -n "$c" ] && [ "$(cat /proc/"$c"/comm 2>/dev/null)" = containerd ]; then
     kill "$c" 2>/dev/null || true
-    for i in $(seq 1 20); do kill -0 "$c" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 20); do kill -0 "$c" 2>/dev/null || break; sleep 0.25; done
   fi
   rm -f "$SOCK" "$PIDFILE"
 }

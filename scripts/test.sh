@@ -5,13 +5,13 @@
 #   2. host tools the integration tests use (scripts/host-tools.sh), then a Docker daemon (scripts/daemon.sh: DOCKER_HOST if it answers, else a private dockerd)
 #   3. the offline images (scripts/images.sh, cached by recipe hash)
 #   4. the Pulumi toolchain (scripts/toolchain.sh, built once from the Go module proxy, cached)
-#   5. test/unit, test/components, test/integration with ava; each layer runs even if an
-#      earlier one failed, and any failing layer fails the run.
+#   5. lint (scripts/lint.sh: eslint, prettier --check, shellcheck), then test/unit,
+#      test/components, test/integration with ava; each layer runs even if an earlier one
+#      failed, and any failing layer fails the run.
 #
 # Pass layer names to run only some: `npm test -- unit components`.
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+cd "$(dirname "$0")/.." || exit 1
 
 step() { printf '\n=== %s\n' "$*" >&2; }
 
@@ -44,11 +44,17 @@ objects_before=$(daemon_objects)
 tree_before=$(git status --porcelain 2>/dev/null || true)
 
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(unit components integration)
+[ ${#layers[@]} -gt 0 ] || layers=(lint unit components integration)
 
 passed=0 failed=0 skipped=0 status=0
 engine_ran=0 engine_skipped=0 engine_why=""
 for layer in "${layers[@]}"; do
+  if [ "$layer" = lint ]; then
+    # Static checks count as one check: eslint, prettier and shellcheck (scripts/lint.sh).
+    step "layer: lint"
+    if bash scripts/lint.sh; then passed=$((passed + 1)); else echo "layer lint FAILED" >&2; failed=$((failed + 1)); status=1; fi
+    continue
+  fi
   files=$(find "dist/test/$layer" -name '*.test.js' 2>/dev/null | sort)
   if [ -z "$files" ]; then
     echo "layer $layer has no tests" >&2
@@ -84,7 +90,7 @@ step "daemon after the tests"
 left=$(comm -13 <(echo "$objects_before") <(daemon_objects))
 if [ -n "$left" ]; then
   echo "the tests left these on the daemon ($DOCKER_HOST):" >&2
-  echo "$left" | sed 's/^/  /' >&2
+  while IFS= read -r line; do echo "  $line"; done <<<"$left" >&2
   status=1
 else
   echo "no networks, containers or volumes left on $DOCKER_HOST" >&2

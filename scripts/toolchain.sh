@@ -53,7 +53,7 @@ system_pulumi() { # a user's own pulumi with the plugins dockwire needs
 
 proxy_only() { # the configured module proxy without the `direct` fallback: ask the proxy, not origin servers
   local p; p=$(go env GOPROXY); p=${p%,direct}; p=${p%|direct}
-  [ -n "$p" ] && [ "$p" != direct ] && [ "$p" != off ] && echo "$p" || go env GOPROXY
+  if [ -n "$p" ] && [ "$p" != direct ] && [ "$p" != off ]; then echo "$p"; else go env GOPROXY; fi
 }
 
 build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
@@ -73,7 +73,8 @@ build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
   work=$CACHE/src/$name-$version
   mkdir -p "$work" "$BIN" "$REFUSED"
   # Ask the proxy first: a refusal is cheap to detect and must be reported exactly.
-  local probe="GOPROXY=$(proxy_only) go mod download -json $module@$version" answer
+  local probe answer
+  probe="GOPROXY=$(proxy_only) go mod download -json $module@$version"
   if ! answer=$(cd "$work" && { [ -f go.mod ] || go mod init "dockwire.toolchain/$name" >/dev/null 2>&1; } &&
     GOFLAGS=-mod=mod GOPROXY="$(proxy_only)" go mod download -json "$module@$version" 2>&1); then
     { date -u +%Y-%m-%dT%H:%M:%SZ; echo "\$ $probe"; grep -E '"Error"' <<<"$answer" || echo "$answer"; } >"$REFUSED/$name.txt"
@@ -146,7 +147,7 @@ install_plugins() { # HOME: installs the cached provider binaries as plugins of 
 
 cmd_env() {
   cmd_build
-  local sys q
+  local sys
   q() { printf '%q' "$1"; }
   mkdir -p "$STATE/state"
   if sys=$(system_pulumi); then
