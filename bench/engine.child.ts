@@ -31,7 +31,8 @@ function pool(i: number): { subnet: string; gateway: string } {
 async function main(): Promise<void> {
   const side = process.argv[2];
   const n = Number(process.argv[3]);
-  if (!["dockwire", "plain"].includes(side) || !Number.isInteger(n) || n < 1 || n > 512) throw new Error("usage: engine.child.js dockwire|plain N (N <= 512)");
+  if (!["dockwire", "plain"].includes(side) || !Number.isInteger(n) || n < 1 || n > 512)
+    throw new Error("usage: engine.child.js dockwire|plain N (N <= 512)");
   const root = process.env.DOCKWIRE_PULUMI_ROOT;
   if (!root) throw new Error("DOCKWIRE_PULUMI_ROOT is not set: run through `npm run bench` (scripts/toolchain.sh env)");
   if (!process.env.DOCKER_HOST) throw new Error("DOCKER_HOST is not set: run through `npm run bench` (scripts/daemon.sh up)");
@@ -81,7 +82,9 @@ async function main(): Promise<void> {
         await stack.destroy();
         figures.destroyMs = nowMs() - t;
       } catch (e) {
-        process.stderr.write(`engine.child: destroy failed (networks named ${prefix}-* may be left on the daemon): ${(e as Error).message}\n`);
+        process.stderr.write(
+          `engine.child: destroy failed (networks named ${prefix}-* may be left on the daemon): ${(e as Error).message}\n`,
+        );
       }
       await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
     }

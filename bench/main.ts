@@ -61,10 +61,16 @@ function log(msg: string): void {
 class ChildFailed extends Error {}
 
 /** Runs a node bench child; throws with its output's tail when it fails or prints no result. */
-async function nodeChild<T>(script: string, args: (string | number)[], timeoutMs: number): Promise<ChildRun<T> & { result: T & { maxRssKb: number } }> {
+async function nodeChild<T>(
+  script: string,
+  args: (string | number)[],
+  timeoutMs: number,
+): Promise<ChildRun<T> & { result: T & { maxRssKb: number } }> {
   const r = await runChild<T>(NODE, [path.join(DIST, script), ...args.map(String)], { timeoutMs });
   if (r.code !== 0 || !r.result) {
-    throw new ChildFailed(`${script} ${args.join(" ")} ${r.timedOut ? "timed out" : `exited ${r.code ?? r.signal}`}: ${tail(r.stderr || r.stdout)}`);
+    throw new ChildFailed(
+      `${script} ${args.join(" ")} ${r.timedOut ? "timed out" : `exited ${r.code ?? r.signal}`}: ${tail(r.stderr || r.stdout)}`,
+    );
   }
   return r as ChildRun<T> & { result: T & { maxRssKb: number } };
 }
@@ -77,7 +83,9 @@ function perNetText(totalMs: number, n: number): string {
 
 /** "met", or by how much a figure missed an upper bound. */
 function against(value: number, limit: number, fmt: (x: number) => string): string {
-  return value <= limit ? `met (${fmt(value)} <= ${fmt(limit)})` : `MISSED by ${fmt(value - limit)} (+${Math.round((value / limit - 1) * 100)}%): ${fmt(value)} vs <= ${fmt(limit)}`;
+  return value <= limit
+    ? `met (${fmt(value)} <= ${fmt(limit)})`
+    : `MISSED by ${fmt(value - limit)} (+${Math.round((value / limit - 1) * 100)}%): ${fmt(value)} vs <= ${fmt(limit)}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -190,7 +198,10 @@ async function benchMocks(): Promise<void> {
     const a = fig("dockwire");
     const b = fig("plain");
     const same = JSON.stringify(a.sampleInputs) === JSON.stringify(b.sampleInputs);
-    if (!same) log(`mocks: WARNING the two sides registered different inputs: ${JSON.stringify(a.sampleInputs)} vs ${JSON.stringify(b.sampleInputs)}`);
+    if (!same)
+      log(
+        `mocks: WARNING the two sides registered different inputs: ${JSON.stringify(a.sampleInputs)} vs ${JSON.stringify(b.sampleInputs)}`,
+      );
     const ratio = a.registerMs / b.registerMs;
     const memRatio = a.peakRssKb / b.peakRssKb;
     summary.push({ n, dockwire: a, plain: b, ratio, memRatio, sameInputs: same });
@@ -209,7 +220,9 @@ async function benchMocks(): Promise<void> {
         ratio: isA ? ratio : undefined,
         ratioOf: isA ? "register time, BridgeNetwork / docker.Network" : undefined,
         goal: isA ? "<= 1.1 (engine goal)" : undefined,
-        verdict: isA ? `${against(ratio, 1.1, (x) => x.toFixed(2))} under mocks, not the engine; peak RSS ratio ${memRatio.toFixed(2)}` : undefined,
+        verdict: isA
+          ? `${against(ratio, 1.1, (x) => x.toFixed(2))} under mocks, not the engine; peak RSS ratio ${memRatio.toFixed(2)}`
+          : undefined,
         note: isA ? (same ? "same docker.Network inputs on both sides (checked)" : "INPUTS DIFFER between sides") : undefined,
         extra: { n, constructMs: s.constructMs, registerMs: s.registerMs, resources: s.resources, rssBeforeKb: s.rssBeforeKb },
       });
@@ -241,7 +254,10 @@ async function waitQuiet(): Promise<void> {
   let told = false;
   let busy: string;
   while ((busy = testsRunning()) !== "" && Date.now() < limit) {
-    if (!told) log(`redis: dockwire tests are running and share the daemon; waiting up to ${process.env.BENCH_QUIET_WAIT ?? 300} s for them to end:\n${busy}`);
+    if (!told)
+      log(
+        `redis: dockwire tests are running and share the daemon; waiting up to ${process.env.BENCH_QUIET_WAIT ?? 300} s for them to end:\n${busy}`,
+      );
     told = true;
     await new Promise((r) => setTimeout(r, 3000));
   }
@@ -270,7 +286,13 @@ async function benchRedis(): Promise<void> {
   const caseA = "by hand (docker CLI), end to end";
   const caseB = "dockwire stack (pulumi up + destroy)";
   if (!process.env.DOCKER_HOST) {
-    for (const c of [caseA, caseB]) rows.push({ bench: "3 redis cluster", case: c, status: "not run", verdict: "not run: no Docker daemon (DOCKER_HOST unset; bash scripts/daemon.sh up)" });
+    for (const c of [caseA, caseB])
+      rows.push({
+        bench: "3 redis cluster",
+        case: c,
+        status: "not run",
+        verdict: "not run: no Docker daemon (DOCKER_HOST unset; bash scripts/daemon.sh up)",
+      });
     return;
   }
   const sides = [{ name: "hand", run: () => redisScript("redis-cluster-by-hand.sh") }];
@@ -278,11 +300,19 @@ async function benchRedis(): Promise<void> {
   log(`redis: ${sides.map((s) => s.name).join(" vs ")}; warm-up, then ${REDIS_ROUNDS} rounds`);
   let runs: Map<string, ScriptFig[]>;
   try {
-    runs = await alternate(sides, REDIS_ROUNDS, (side, rnd, r) => log(`redis: ${side} ${rnd === 0 ? "warm-up" : `run ${rnd}`}: ${r.totalS.toFixed(2)} s ${JSON.stringify(r.phases)}`));
+    runs = await alternate(sides, REDIS_ROUNDS, (side, rnd, r) =>
+      log(`redis: ${side} ${rnd === 0 ? "warm-up" : `run ${rnd}`}: ${r.totalS.toFixed(2)} s ${JSON.stringify(r.phases)}`),
+    );
   } catch (e) {
     if (!(e instanceof ChildFailed)) throw e;
-    rows.push({ bench: "3 redis cluster", case: caseA, status: "failed", verdict: `failed: ${e.message.split("\n").slice(0, 3).join(" / ")}` });
-    if (dockwireMissing.length > 0) rows.push({ bench: "3 redis cluster", case: caseB, status: "not run", verdict: notRunReason(dockwireMissing) });
+    rows.push({
+      bench: "3 redis cluster",
+      case: caseA,
+      status: "failed",
+      verdict: `failed: ${e.message.split("\n").slice(0, 3).join(" / ")}`,
+    });
+    if (dockwireMissing.length > 0)
+      rows.push({ bench: "3 redis cluster", case: caseB, status: "not run", verdict: notRunReason(dockwireMissing) });
     raw.redis = { error: e.message };
     return;
   }
@@ -298,7 +328,10 @@ async function benchRedis(): Promise<void> {
     };
   };
   const hand = fig("hand");
-  const phaseText = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k} ${v.toFixed(2)}s`).join(", ");
+  const phaseText = (p: Record<string, number>) =>
+    Object.entries(p)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}s`)
+      .join(", ");
   rows.push({
     bench: "3 redis cluster",
     case: caseA,
@@ -354,7 +387,8 @@ async function benchEngine(): Promise<void> {
   const cases = (n: number) => [`preview, BridgeNetwork vs docker.Network x${n}`, `up, BridgeNetwork vs docker.Network x${n}`];
   if (missing.length > 0 || !process.env.DOCKER_HOST) {
     const why = missing.length > 0 ? notRunReason(missing) : "not run: no Docker daemon (DOCKER_HOST unset)";
-    for (const n of ENGINE_NS) for (const c of cases(n)) rows.push({ bench: "4 engine scale", case: c, status: "not run", goal: "<= 1.1", verdict: why });
+    for (const n of ENGINE_NS)
+      for (const c of cases(n)) rows.push({ bench: "4 engine scale", case: c, status: "not run", goal: "<= 1.1", verdict: why });
     raw.engine = { notRun: why };
     return;
   }
@@ -369,7 +403,13 @@ async function benchEngine(): Promise<void> {
       );
     } catch (e) {
       if (!(e instanceof ChildFailed)) throw e;
-      for (const c of cases(n)) rows.push({ bench: "4 engine scale", case: c, status: "failed", verdict: `failed: ${e.message.split("\n").slice(0, 3).join(" / ")}` });
+      for (const c of cases(n))
+        rows.push({
+          bench: "4 engine scale",
+          case: c,
+          status: "failed",
+          verdict: `failed: ${e.message.split("\n").slice(0, 3).join(" / ")}`,
+        });
       continue;
     }
     const fig = (side: string, key: "previewMs" | "upMs") => {
@@ -386,7 +426,10 @@ async function benchEngine(): Promise<void> {
       const b = fig("plain", key);
       const ratio = a.ms / b.ms;
       summary.push({ n, op: key, dockwire: a, plain: b, ratio });
-      for (const [label, s] of [["BridgeNetwork", a], ["docker.Network", b]] as const) {
+      for (const [label, s] of [
+        ["BridgeNetwork", a],
+        ["docker.Network", b],
+      ] as const) {
         const isA = s === a;
         rows.push({
           bench: "4 engine scale",
@@ -439,7 +482,11 @@ function table(): string[] {
     [r.verdict, r.note].filter(Boolean).join("; "),
   ]);
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => (i === cols.length - 1 ? 0 : row[i].length))));
-  const line = (cs: string[]) => cs.map((c, i) => (i === cs.length - 1 ? c : pad(c, widths[i]))).join("  ").trimEnd();
+  const line = (cs: string[]) =>
+    cs
+      .map((c, i) => (i === cs.length - 1 ? c : pad(c, widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(cols), line(cols.map((_, i) => "-".repeat(i === cols.length - 1 ? 7 : widths[i]))), ...cells.map(line)];
 }
 
@@ -473,7 +520,14 @@ async function main(): Promise<void> {
     machine: m,
     toolchain: toolchain(),
     dockerHost: process.env.DOCKER_HOST ?? null,
-    method: { warmup: 1, rounds: ROUNDS, redisRounds: REDIS_ROUNDS, alternation: "A B A B ...", childProcessPerRun: true, statistic: "median" },
+    method: {
+      warmup: 1,
+      rounds: ROUNDS,
+      redisRounds: REDIS_ROUNDS,
+      alternation: "A B A B ...",
+      childProcessPerRun: true,
+      statistic: "median",
+    },
     selected,
     durationS,
     rows,
@@ -482,7 +536,13 @@ async function main(): Promise<void> {
   writeFileSync(path.join(RESULTS, "latest.json"), JSON.stringify(json, null, 2) + "\n");
   const svg = scalingSvg(raw.plan as never, raw.mocks as never, m);
   if (svg) writeFileSync(path.join(RESULTS, "scaling.svg"), svg);
-  const out = [...header(m), "", ...table(), "", `total bench time ${durationS} s; figures in bench/results/latest.json${svg ? ", chart in bench/results/scaling.svg" : ""}`];
+  const out = [
+    ...header(m),
+    "",
+    ...table(),
+    "",
+    `total bench time ${durationS} s; figures in bench/results/latest.json${svg ? ", chart in bench/results/scaling.svg" : ""}`,
+  ];
   process.stdout.write(out.join("\n") + "\n");
   if (rows.some((r) => r.status === "failed")) process.exitCode = 1;
 }

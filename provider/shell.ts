@@ -42,13 +42,13 @@ const SAFE_WORD = /^[A-Za-z0-9_./:=@%+-]+$/;
  * @example shellQuote("") === "''"
  */
 export function shellQuote(s: string): string {
-    if (typeof s !== "string") {
-        throw new TypeError(`shellQuote expects a string, got ${describe(s)}.`);
-    }
-    if (SAFE_WORD.test(s)) {
-        return s;
-    }
-    return `'${s.replace(/'/g, `'"'"'`)}'`;
+  if (typeof s !== "string") {
+    throw new TypeError(`shellQuote expects a string, got ${describe(s)}.`);
+  }
+  if (SAFE_WORD.test(s)) {
+    return s;
+  }
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
 }
 
 /**
@@ -57,17 +57,17 @@ export function shellQuote(s: string): string {
  * example the output of another {@link sh} call), never user input.
  */
 export class RawShell {
-    /** @param text shell text inserted as-is by {@link sh}. */
-    constructor(readonly text: string) {}
-    /** The raw shell text. */
-    toString(): string {
-        return this.text;
-    }
+  /** @param text shell text inserted as-is by {@link sh}. */
+  constructor(readonly text: string) {}
+  /** The raw shell text. */
+  toString(): string {
+    return this.text;
+  }
 }
 
 /** Marks `text` as already-valid shell to be inserted unquoted by {@link sh}. */
 export function rawShell(text: string): RawShell {
-    return new RawShell(text);
+  return new RawShell(text);
 }
 
 /**
@@ -93,38 +93,38 @@ export type ShellValue = string | number | RawShell | readonly (string | number)
  * // "ip -n r1 addr replace 10.0.0.1/24 dev 'eth 0'"
  */
 export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): string {
-    let out = strings[0];
-    for (let i = 0; i < values.length; i++) {
-        out += renderValue(values[i], i) + strings[i + 1];
-    }
-    return out;
+  let out = strings[0];
+  for (let i = 0; i < values.length; i++) {
+    out += renderValue(values[i], i) + strings[i + 1];
+  }
+  return out;
 }
 
 function renderValue(value: unknown, index: number): string {
-    if (value instanceof RawShell) {
-        return value.text;
-    }
-    if (Array.isArray(value)) {
-        return value.map((v, j) => renderScalar(v, `${index}[${j}]`)).join(" ");
-    }
-    return renderScalar(value, String(index));
+  if (value instanceof RawShell) {
+    return value.text;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v, j) => renderScalar(v, `${index}[${j}]`)).join(" ");
+  }
+  return renderScalar(value, String(index));
 }
 
 function renderScalar(value: unknown, where: string): string {
-    if (typeof value === "string") {
-        return shellQuote(value);
-    }
-    if (typeof value === "number" && Number.isFinite(value)) {
-        return shellQuote(String(value));
-    }
-    throw new TypeError(
-        `sh: interpolated value #${where} is ${describe(value)}; pass a string, a finite number, an array of them, or rawShell(text).`,
-    );
+  if (typeof value === "string") {
+    return shellQuote(value);
+  }
+  if (typeof value === "number" && Number.isFinite(value)) {
+    return shellQuote(String(value));
+  }
+  throw new TypeError(
+    `sh: interpolated value #${where} is ${describe(value)}; pass a string, a finite number, an array of them, or rawShell(text).`,
+  );
 }
 
 function describe(value: unknown): string {
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "an array";
-    if (typeof value === "number") return `the number ${String(value)}`;
-    return typeof value === "object" ? "an object" : `${typeof value}`;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return `the number ${String(value)}`;
+  return typeof value === "object" ? "an object" : `${typeof value}`;
 }

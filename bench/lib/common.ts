@@ -138,7 +138,12 @@ export function runChild<T = Record<string, unknown>>(
   const [file, argv] = useTime ? [GNU_TIME, ["-f", "%M", "-o", timeFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve) => {
     const start = nowMs();
-    const child = spawn(file, argv, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(file, argv, {
+      cwd: opts.cwd ?? ROOT,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     if (child.pid) active.add(child.pid);
     let stdout = "";
     let stderr = "";
@@ -193,7 +198,11 @@ export interface Side<T> {
  * alternate: A B A B ... (or A B C A B C ... with more sides). Returns each side's measured
  * runs in order. `progress` is told about every run.
  */
-export async function alternate<T>(sides: readonly Side<T>[], rounds: number, progress?: (side: string, round: number, r: T) => void): Promise<Map<string, T[]>> {
+export async function alternate<T>(
+  sides: readonly Side<T>[],
+  rounds: number,
+  progress?: (side: string, round: number, r: T) => void,
+): Promise<Map<string, T[]>> {
   const out = new Map<string, T[]>(sides.map((s) => [s.name, []]));
   const run = (s: Side<T>) => {
     if (interrupted) throw new Error("interrupted");

@@ -72,13 +72,14 @@ function panel(x0: number, title: string, series: Series[], yLabel: string, refI
   }
   out.push(`<text x="${x0 + M.left + pw / 2}" y="${H - 10}" text-anchor="middle">N (networks, log scale)</text>`);
   out.push(`<text transform="translate(${x0 + 14} ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
-  out.push(
-    `<line x1="${px(first[0])}" y1="${py(first[1])}" x2="${px(lastN)}" y2="${py(refEnd)}" stroke="#888" stroke-dasharray="4 4"/>`,
-  );
+  out.push(`<line x1="${px(first[0])}" y1="${py(first[1])}" x2="${px(lastN)}" y2="${py(refEnd)}" stroke="#888" stroke-dasharray="4 4"/>`);
   series.forEach((s, i) => {
     const pts = s.points.filter(([n, v]) => n > 0 && v > 0);
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map(([n, v]) => `${px(n)},${py(v)}`).join(" ")}"/>`);
-    for (const [n, v] of pts) out.push(`<circle cx="${px(n)}" cy="${py(v)}" r="3" fill="${s.color}"><title>${esc(`${s.label}, N=${n}: ${v.toFixed(3)} ms`)}</title></circle>`);
+    for (const [n, v] of pts)
+      out.push(
+        `<circle cx="${px(n)}" cy="${py(v)}" r="3" fill="${s.color}"><title>${esc(`${s.label}, N=${n}: ${v.toFixed(3)} ms`)}</title></circle>`,
+      );
     const ly = M.top + 14 + i * 16;
     out.push(`<line x1="${x0 + M.left + 8}" y1="${ly - 4}" x2="${x0 + M.left + 24}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
     out.push(`<text x="${x0 + M.left + 28}" y="${ly}">${esc(s.label)}</text>`);

@@ -116,11 +116,15 @@ export class AppContainer extends pulumi.ComponentResource {
     const checked = validated(type, name, () => {
       const containerName = args.containerName ?? name;
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(containerName)) {
-        throw new Error(`containerName ${JSON.stringify(containerName)} is not a valid container name: use letters, digits, "_", "." and "-", starting with a letter or digit.`);
+        throw new Error(
+          `containerName ${JSON.stringify(containerName)} is not a valid container name: use letters, digits, "_", "." and "-", starting with a letter or digit.`,
+        );
       }
       const mode = args.networkMode === undefined ? undefined : checkNetworkMode(args.networkMode);
       if (mode !== undefined && mode !== "bridge" && (args.networks?.length ?? 0) > 0) {
-        throw new Error(`networks cannot be combined with networkMode ${JSON.stringify(mode)}: the container shares ${mode === "host" ? "the host's" : mode === "none" ? "no" : "another container's"} network stack; drop networks or networkMode.`);
+        throw new Error(
+          `networks cannot be combined with networkMode ${JSON.stringify(mode)}: the container shares ${mode === "host" ? "the host's" : mode === "none" ? "no" : "another container's"} network stack; drop networks or networkMode.`,
+        );
       }
       const ports = checkPorts(args.ports, mode);
       const networks = (args.networks ?? []).map((n, i) => {
@@ -156,9 +160,17 @@ export class AppContainer extends pulumi.ComponentResource {
         ...(checked.mode ? { networkMode: registeredMode(checked.mode, name, this) } : {}),
         ...(checked.networks.length ? { networksAdvanced: checked.networks } : {}),
         ...(args.mounts ? { mounts: args.mounts } : {}),
-        ...(args.labels ? { labels: Object.keys(args.labels).sort().map((label) => ({ label, value: args.labels![label] })) } : {}),
+        ...(args.labels
+          ? {
+              labels: Object.keys(args.labels)
+                .sort()
+                .map((label) => ({ label, value: args.labels![label] })),
+            }
+          : {}),
         ...(args.hostname ? { hostname: args.hostname } : {}),
-        ...(args.uploads ? { uploads: [...args.uploads].sort((a, b) => (a.file < b.file ? -1 : 1)).map((u) => ({ file: u.file, content: u.content })) } : {}),
+        ...(args.uploads
+          ? { uploads: [...args.uploads].sort((a, b) => (a.file < b.file ? -1 : 1)).map((u) => ({ file: u.file, content: u.content })) }
+          : {}),
         ...(args.restart ? { restart: args.restart } : {}),
       },
       { parent: this },

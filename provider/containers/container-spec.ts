@@ -32,9 +32,15 @@ export function checkNetworkMode(mode: string, field = "networkMode"): NetworkMo
   if (mode.startsWith("container:")) {
     const target = mode.slice("container:".length);
     if (CONTAINER_NAME.test(target)) return mode as NetworkMode;
-    throw new ContainerSpecError(field, `${field} ${JSON.stringify(mode)} names no valid container: write "container:NAME" with the name or id of a running container.`);
+    throw new ContainerSpecError(
+      field,
+      `${field} ${JSON.stringify(mode)} names no valid container: write "container:NAME" with the name or id of a running container.`,
+    );
   }
-  throw new ContainerSpecError(field, `${field} ${JSON.stringify(mode)} is not a network mode: use "bridge", "host", "none" or "container:NAME"; for a user-defined network use networks.`);
+  throw new ContainerSpecError(
+    field,
+    `${field} ${JSON.stringify(mode)} is not a network mode: use "bridge", "host", "none" or "container:NAME"; for a user-defined network use networks.`,
+  );
 }
 
 /** A container's attachment to one network, as plain values. */
@@ -69,12 +75,18 @@ export function checkAttachment(a: AttachmentSpec): { aliases?: string[]; ipv4Ad
     if (value === undefined) continue;
     const field = `${a.field}.${key}`;
     if (!a.poolsKnown) {
-      throw new ContainerSpecError(field, `${field} ${JSON.stringify(value)} needs the network's subnet to be known: attach a dockwire network (BridgeNetwork, ...) with a subnet, not a network name.`);
+      throw new ContainerSpecError(
+        field,
+        `${field} ${JSON.stringify(value)} needs the network's subnet to be known: attach a dockwire network (BridgeNetwork, ...) with a subnet, not a network name.`,
+      );
     }
     const canonical = checkStaticAddress(value, a.pools, field);
     const family = canonical.includes(":") ? "ipv6Address" : "ipv4Address";
     if (family !== key) {
-      throw new ContainerSpecError(field, `${field} ${JSON.stringify(value)} is an ${key === "ipv4Address" ? "IPv6" : "IPv4"} address: put it in ${family}.`);
+      throw new ContainerSpecError(
+        field,
+        `${field} ${JSON.stringify(value)} is an ${key === "ipv4Address" ? "IPv6" : "IPv4"} address: put it in ${family}.`,
+      );
     }
     out[key] = canonical;
   }
@@ -82,7 +94,11 @@ export function checkAttachment(a: AttachmentSpec): { aliases?: string[]; ipv4Ad
 }
 
 /** Parses the port specs of a container and checks them against its network mode. */
-export function checkPorts(ports: readonly (string | ContainerPortInput)[] | undefined, mode: NetworkMode | undefined, field = "ports"): ContainerPortSpec[] {
+export function checkPorts(
+  ports: readonly (string | ContainerPortInput)[] | undefined,
+  mode: NetworkMode | undefined,
+  field = "ports",
+): ContainerPortSpec[] {
   if (!ports || ports.length === 0) return [];
   if (mode !== undefined && mode !== "bridge") {
     throw new ContainerSpecError(

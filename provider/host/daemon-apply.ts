@@ -51,94 +51,94 @@ import { DaemonConfigError, PreviousRecord, compactJson } from "./daemon-json";
 
 /** How the daemon is restarted after daemon.json changed. */
 export type RestartStrategy =
-    /** `systemctl restart UNIT` (after `systemctl reset-failed UNIT`); errors from `journalctl -u UNIT -n 20`. */
-    | { kind: "systemd"; unit?: string }
-    /**
-     * Any shell command that restarts the daemon, run with `sh -c`; its output is shown
-     * on failure, followed by the last 20 lines of `logPath` when given.
-     */
-    | { kind: "command"; command: string; logPath?: string };
+  /** `systemctl restart UNIT` (after `systemctl reset-failed UNIT`); errors from `journalctl -u UNIT -n 20`. */
+  | { kind: "systemd"; unit?: string }
+  /**
+   * Any shell command that restarts the daemon, run with `sh -c`; its output is shown
+   * on failure, followed by the last 20 lines of `logPath` when given.
+   */
+  | { kind: "command"; command: string; logPath?: string };
 
 /** How to tell that the daemon is back. */
 export interface ReadinessOptions {
-    /** DOCKER_HOST for `docker info` (e.g. `unix:///run/docker.sock`); default: the CLI's default. */
-    dockerHost?: string;
-    /** Bound of the restart command and, separately, of the wait for the daemon, in seconds (1..3600). */
-    timeoutSeconds: number;
+  /** DOCKER_HOST for `docker info` (e.g. `unix:///run/docker.sock`); default: the CLI's default. */
+  dockerHost?: string;
+  /** Bound of the restart command and, separately, of the wait for the daemon, in seconds (1..3600). */
+  timeoutSeconds: number;
 }
 
 /** The bridge whose address must match after a bip change. */
 export interface ExpectBridge {
-    /** Interface name, default `docker0`. */
-    name?: string;
-    /** Expected address with prefix, e.g. `192.168.42.1/24`. */
-    address: string;
+  /** Interface name, default `docker0`. */
+  name?: string;
+  /** Expected address with prefix, e.g. `192.168.42.1/24`. */
+  address: string;
 }
 
 /** Options common to {@link applyScript} and {@link restoreScript}. */
 export interface DaemonScriptCommon {
-    /** Absolute path of daemon.json on the host, e.g. `/etc/docker/daemon.json`. */
-    configPath: string;
-    /** How to restart the daemon. */
-    restart: RestartStrategy;
-    /** How to wait for it. */
-    readiness: ReadinessOptions;
-    /**
-     * For systemd: manage the drop-in `/etc/systemd/system/UNIT.service.d/dockwire-hosts.conf`
-     * that clears `-H` from ExecStart when `hosts` is managed (dockerd refuses `hosts`
-     * given both as a flag and in daemon.json). Default true; ignored for a command restart.
-     */
-    manageHostsDropIn?: boolean;
-    /** Directory of that drop-in; default `/etc/systemd/system/UNIT.service.d`. */
-    dropInDir?: string;
-    /**
-     * Names the record of previous values, `CONFIG.dockwire-TAG.json`, so that several
-     * resources can manage different keys of one file. `[A-Za-z0-9_.-]{1,64}`, default `default`.
-     */
-    recordTag?: string;
+  /** Absolute path of daemon.json on the host, e.g. `/etc/docker/daemon.json`. */
+  configPath: string;
+  /** How to restart the daemon. */
+  restart: RestartStrategy;
+  /** How to wait for it. */
+  readiness: ReadinessOptions;
+  /**
+   * For systemd: manage the drop-in `/etc/systemd/system/UNIT.service.d/dockwire-hosts.conf`
+   * that clears `-H` from ExecStart when `hosts` is managed (dockerd refuses `hosts`
+   * given both as a flag and in daemon.json). Default true; ignored for a command restart.
+   */
+  manageHostsDropIn?: boolean;
+  /** Directory of that drop-in; default `/etc/systemd/system/UNIT.service.d`. */
+  dropInDir?: string;
+  /**
+   * Names the record of previous values, `CONFIG.dockwire-TAG.json`, so that several
+   * resources can manage different keys of one file. `[A-Za-z0-9_.-]{1,64}`, default `default`.
+   */
+  recordTag?: string;
 }
 
 /** Options of {@link applyScript}. */
 export interface ApplyScriptOptions extends DaemonScriptCommon {
-    /** The managed daemon.json keys and their values (a JSON object). */
-    managed: Record<string, unknown>;
-    /**
-     * The bridge address to wait for; default: when `managed.bip` is set, docker0 with
-     * that address.
-     */
-    expectBridge?: ExpectBridge;
+  /** The managed daemon.json keys and their values (a JSON object). */
+  managed: Record<string, unknown>;
+  /**
+   * The bridge address to wait for; default: when `managed.bip` is set, docker0 with
+   * that address.
+   */
+  expectBridge?: ExpectBridge;
 }
 
 /** Options of {@link restoreScript}. */
 export interface RestoreScriptOptions extends DaemonScriptCommon {
-    /**
-     * The previous values to put back. Default: the record the apply script left on the
-     * host (`CONFIG.dockwire-TAG.json`), else the `DOCKWIRE_PREVIOUS=` line of
-     * `$PULUMI_COMMAND_STDOUT` (the apply's stdout, which @pulumi/command passes to
-     * delete). When none is found the script changes nothing and says so.
-     */
-    previous?: PreviousRecord;
+  /**
+   * The previous values to put back. Default: the record the apply script left on the
+   * host (`CONFIG.dockwire-TAG.json`), else the `DOCKWIRE_PREVIOUS=` line of
+   * `$PULUMI_COMMAND_STDOUT` (the apply's stdout, which @pulumi/command passes to
+   * delete). When none is found the script changes nothing and says so.
+   */
+  previous?: PreviousRecord;
 }
 
 /** Where the apply script keeps its byte-for-byte copy of the file it replaced. */
 export function backupPath(configPath: string): string {
-    return `${configPath}.dockwire.bak`;
+  return `${configPath}.dockwire.bak`;
 }
 
 /** Where the apply script keeps the record of previous values. */
 export function recordPath(configPath: string, tag = "default"): string {
-    return `${configPath}.dockwire-${tag}.json`;
+  return `${configPath}.dockwire-${tag}.json`;
 }
 
 /** The systemd unit name without a `.service` suffix. */
 function unitName(restart: RestartStrategy): string {
-    return restart.kind === "systemd" ? (restart.unit ?? "docker").replace(/\.service$/, "") : "docker";
+  return restart.kind === "systemd" ? (restart.unit ?? "docker").replace(/\.service$/, "") : "docker";
 }
 
 /** Path of the drop-in that clears ExecStart's `-H` for a unit. */
 export function hostsDropInPath(unit = "docker", dropInDir?: string): string {
-    const u = unit.replace(/\.service$/, "");
-    return `${dropInDir ?? `/etc/systemd/system/${u}.service.d`}/dockwire-hosts.conf`;
+  const u = unit.replace(/\.service$/, "");
+  return `${dropInDir ?? `/etc/systemd/system/${u}.service.d`}/dockwire-hosts.conf`;
 }
 
 /** The line the apply script prints last. */
@@ -149,97 +149,104 @@ export const PREVIOUS_PREFIX = "DOCKWIRE_PREVIOUS=";
  * undefined when `stdout` has none or it is not a record.
  */
 export function parsePreviousLine(stdout: string | undefined): PreviousRecord | undefined {
-    if (typeof stdout !== "string") return undefined;
-    const lines = stdout.split("\n").filter((l) => l.startsWith(PREVIOUS_PREFIX));
-    if (lines.length === 0) return undefined;
-    try {
-        const v = JSON.parse(lines[lines.length - 1].slice(PREVIOUS_PREFIX.length)) as { managed?: unknown; previous?: unknown; bridge?: unknown } | null;
-        if (
-            v !== null &&
-            typeof v === "object" &&
-            Array.isArray(v.managed) &&
-            v.managed.every((k: unknown) => typeof k === "string") &&
-            v.previous !== null &&
-            typeof v.previous === "object" &&
-            !Array.isArray(v.previous)
-        ) {
-            const managed = v.managed;
-            const previous = v.previous as Record<string, unknown>;
-            return typeof v.bridge === "string" ? { managed, previous, bridge: v.bridge } : { managed, previous };
-        }
-    } catch {
-        // not JSON: no record
+  if (typeof stdout !== "string") return undefined;
+  const lines = stdout.split("\n").filter((l) => l.startsWith(PREVIOUS_PREFIX));
+  if (lines.length === 0) return undefined;
+  try {
+    const v = JSON.parse(lines[lines.length - 1].slice(PREVIOUS_PREFIX.length)) as {
+      managed?: unknown;
+      previous?: unknown;
+      bridge?: unknown;
+    } | null;
+    if (
+      v !== null &&
+      typeof v === "object" &&
+      Array.isArray(v.managed) &&
+      v.managed.every((k: unknown) => typeof k === "string") &&
+      v.previous !== null &&
+      typeof v.previous === "object" &&
+      !Array.isArray(v.previous)
+    ) {
+      const managed = v.managed;
+      const previous = v.previous as Record<string, unknown>;
+      return typeof v.bridge === "string" ? { managed, previous, bridge: v.bridge } : { managed, previous };
     }
-    return undefined;
+  } catch {
+    // not JSON: no record
+  }
+  return undefined;
 }
 
 function fail(field: string, message: string): never {
-    throw new DaemonConfigError(field, `${field} ${message}`);
+  throw new DaemonConfigError(field, `${field} ${message}`);
 }
 
 function checkCommon(o: DaemonScriptCommon): void {
-    if (typeof o.configPath !== "string" || !o.configPath.startsWith("/") || o.configPath.endsWith("/") || /[\0\n\r]/.test(o.configPath)) {
-        fail("configPath", `${JSON.stringify(o.configPath)} must be an absolute file path such as "/etc/docker/daemon.json".`);
+  if (typeof o.configPath !== "string" || !o.configPath.startsWith("/") || o.configPath.endsWith("/") || /[\0\n\r]/.test(o.configPath)) {
+    fail("configPath", `${JSON.stringify(o.configPath)} must be an absolute file path such as "/etc/docker/daemon.json".`);
+  }
+  const r = o.restart;
+  if (r === null || typeof r !== "object" || (r.kind !== "systemd" && r.kind !== "command")) {
+    fail("restart", `must be { kind: "systemd", unit? } or { kind: "command", command, logPath? }.`);
+  }
+  if (r.kind === "systemd" && r.unit !== undefined && !/^[A-Za-z0-9@._:-]{1,200}$/.test(r.unit)) {
+    fail("restart.unit", `${JSON.stringify(r.unit)} is not a systemd unit name: use letters, digits and @._:- only, e.g. "docker".`);
+  }
+  if (r.kind === "command") {
+    if (typeof r.command !== "string" || r.command.trim() === "") {
+      fail("restart.command", `must be a non-empty shell command that restarts the daemon, e.g. "systemctl restart docker".`);
     }
-    const r = o.restart;
-    if (r === null || typeof r !== "object" || (r.kind !== "systemd" && r.kind !== "command")) {
-        fail("restart", `must be { kind: "systemd", unit? } or { kind: "command", command, logPath? }.`);
+    if (r.logPath !== undefined && (typeof r.logPath !== "string" || !r.logPath.startsWith("/") || /[\0\n\r]/.test(r.logPath))) {
+      fail("restart.logPath", `${JSON.stringify(r.logPath)} must be an absolute file path such as "/var/log/dockerd.log".`);
     }
-    if (r.kind === "systemd" && r.unit !== undefined && !/^[A-Za-z0-9@._:-]{1,200}$/.test(r.unit)) {
-        fail("restart.unit", `${JSON.stringify(r.unit)} is not a systemd unit name: use letters, digits and @._:- only, e.g. "docker".`);
-    }
-    if (r.kind === "command") {
-        if (typeof r.command !== "string" || r.command.trim() === "") {
-            fail("restart.command", `must be a non-empty shell command that restarts the daemon, e.g. "systemctl restart docker".`);
-        }
-        if (r.logPath !== undefined && (typeof r.logPath !== "string" || !r.logPath.startsWith("/") || /[\0\n\r]/.test(r.logPath))) {
-            fail("restart.logPath", `${JSON.stringify(r.logPath)} must be an absolute file path such as "/var/log/dockerd.log".`);
-        }
-    }
-    const t = o.readiness?.timeoutSeconds;
-    if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 3600) {
-        fail("readiness.timeoutSeconds", `must be a whole number of seconds from 1 to 3600, got ${String(t)}.`);
-    }
-    const h = o.readiness.dockerHost;
-    if (h !== undefined && (typeof h !== "string" || !/^(unix|tcp|fd|ssh|npipe):\/\/\S*$/.test(h))) {
-        fail("readiness.dockerHost", `${JSON.stringify(h)} must be a DOCKER_HOST such as "unix:///var/run/docker.sock" or "tcp://127.0.0.1:2376".`);
-    }
-    if (o.dropInDir !== undefined && (typeof o.dropInDir !== "string" || !o.dropInDir.startsWith("/") || /[\0\n\r]/.test(o.dropInDir))) {
-        fail("dropInDir", `${JSON.stringify(o.dropInDir)} must be an absolute directory path.`);
-    }
-    if (o.recordTag !== undefined && (typeof o.recordTag !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(o.recordTag))) {
-        fail("recordTag", `${JSON.stringify(o.recordTag)} must be 1 to 64 characters of A-Z a-z 0-9 _ . -`);
-    }
+  }
+  const t = o.readiness?.timeoutSeconds;
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 3600) {
+    fail("readiness.timeoutSeconds", `must be a whole number of seconds from 1 to 3600, got ${String(t)}.`);
+  }
+  const h = o.readiness.dockerHost;
+  if (h !== undefined && (typeof h !== "string" || !/^(unix|tcp|fd|ssh|npipe):\/\/\S*$/.test(h))) {
+    fail(
+      "readiness.dockerHost",
+      `${JSON.stringify(h)} must be a DOCKER_HOST such as "unix:///var/run/docker.sock" or "tcp://127.0.0.1:2376".`,
+    );
+  }
+  if (o.dropInDir !== undefined && (typeof o.dropInDir !== "string" || !o.dropInDir.startsWith("/") || /[\0\n\r]/.test(o.dropInDir))) {
+    fail("dropInDir", `${JSON.stringify(o.dropInDir)} must be an absolute directory path.`);
+  }
+  if (o.recordTag !== undefined && (typeof o.recordTag !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(o.recordTag))) {
+    fail("recordTag", `${JSON.stringify(o.recordTag)} must be 1 to 64 characters of A-Z a-z 0-9 _ . -`);
+  }
 }
 
 function b64(value: unknown): string {
-    return Buffer.from(compactJson(value), "utf8").toString("base64");
+  return Buffer.from(compactJson(value), "utf8").toString("base64");
 }
 
 function assign(name: string, value: string | number): string {
-    return `${name}=${shellQuote(String(value))}`;
+  return `${name}=${shellQuote(String(value))}`;
 }
 
 /** Header lines shared by both scripts: every value quoted once, used as "$DW_..." below. */
 function header(o: DaemonScriptCommon, mode: "apply" | "restore"): string[] {
-    const r = o.restart;
-    const unit = unitName(r);
-    const manageDropIn = r.kind === "systemd" && o.manageHostsDropIn !== false;
-    return [
-        "#!/bin/sh",
-        `# dockwire daemon.json ${mode} script (generated; needs sh, coreutils, python3 and the docker CLI)`,
-        assign("DW_MODE", mode),
-        assign("DW_CONFIG", o.configPath),
-        assign("DW_BACKUP", backupPath(o.configPath)),
-        assign("DW_RECORD", recordPath(o.configPath, o.recordTag ?? "default")),
-        assign("DW_RESTART_KIND", r.kind),
-        assign("DW_UNIT", unit),
-        assign("DW_RESTART_CMD", r.kind === "command" ? r.command : ""),
-        assign("DW_LOG_PATH", r.kind === "command" ? (r.logPath ?? "") : ""),
-        assign("DW_DOCKER_HOST", o.readiness.dockerHost ?? ""),
-        assign("DW_TIMEOUT", o.readiness.timeoutSeconds),
-        assign("DW_DROPIN", manageDropIn ? hostsDropInPath(unit, o.dropInDir) : ""),
-    ];
+  const r = o.restart;
+  const unit = unitName(r);
+  const manageDropIn = r.kind === "systemd" && o.manageHostsDropIn !== false;
+  return [
+    "#!/bin/sh",
+    `# dockwire daemon.json ${mode} script (generated; needs sh, coreutils, python3 and the docker CLI)`,
+    assign("DW_MODE", mode),
+    assign("DW_CONFIG", o.configPath),
+    assign("DW_BACKUP", backupPath(o.configPath)),
+    assign("DW_RECORD", recordPath(o.configPath, o.recordTag ?? "default")),
+    assign("DW_RESTART_KIND", r.kind),
+    assign("DW_UNIT", unit),
+    assign("DW_RESTART_CMD", r.kind === "command" ? r.command : ""),
+    assign("DW_LOG_PATH", r.kind === "command" ? (r.logPath ?? "") : ""),
+    assign("DW_DOCKER_HOST", o.readiness.dockerHost ?? ""),
+    assign("DW_TIMEOUT", o.readiness.timeoutSeconds),
+    assign("DW_DROPIN", manageDropIn ? hostsDropInPath(unit, o.dropInDir) : ""),
+  ];
 }
 
 /**
@@ -255,30 +262,30 @@ function header(o: DaemonScriptCommon, mode: "apply" | "restore"): string[] {
  * `DOCKWIRE_PREVIOUS={...}`; errors go to stderr.
  */
 export function applyScript(o: ApplyScriptOptions): string {
-    checkCommon(o);
-    if (o.managed === null || typeof o.managed !== "object" || Array.isArray(o.managed) || Object.keys(o.managed).length === 0) {
-        fail("managed", "must be a non-empty object of daemon.json keys to values.");
+  checkCommon(o);
+  if (o.managed === null || typeof o.managed !== "object" || Array.isArray(o.managed) || Object.keys(o.managed).length === 0) {
+    fail("managed", "must be a non-empty object of daemon.json keys to values.");
+  }
+  let bridge = o.expectBridge;
+  if (bridge === undefined && typeof o.managed["bip"] === "string") bridge = { address: o.managed["bip"] };
+  if (bridge !== undefined) {
+    const name = bridge.name ?? "docker0";
+    if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name)) fail("expectBridge.name", `${JSON.stringify(name)} is not an interface name.`);
+    const [addr, prefix, ...rest] = String(bridge.address).split("/");
+    if (rest.length > 0 || parseIp(addr)?.family !== 4 || !/^[0-9]{1,2}$/.test(prefix ?? "") || Number(prefix) > 32) {
+      fail("expectBridge.address", `${JSON.stringify(bridge.address)} must be an IPv4 address with its prefix, e.g. "192.168.42.1/24".`);
     }
-    let bridge = o.expectBridge;
-    if (bridge === undefined && typeof o.managed["bip"] === "string") bridge = { address: o.managed["bip"] };
-    if (bridge !== undefined) {
-        const name = bridge.name ?? "docker0";
-        if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name)) fail("expectBridge.name", `${JSON.stringify(name)} is not an interface name.`);
-        const [addr, prefix, ...rest] = String(bridge.address).split("/");
-        if (rest.length > 0 || parseIp(addr)?.family !== 4 || !/^[0-9]{1,2}$/.test(prefix ?? "") || Number(prefix) > 32) {
-            fail("expectBridge.address", `${JSON.stringify(bridge.address)} must be an IPv4 address with its prefix, e.g. "192.168.42.1/24".`);
-        }
-    }
-    return [
-        ...header(o, "apply"),
-        assign("DW_MANAGED_B64", b64(o.managed)),
-        assign("DW_PREVIOUS_B64", ""),
-        assign("DW_BRIDGE", bridge?.name ?? "docker0"),
-        assign("DW_BRIDGE_ADDR", bridge?.address ?? ""),
-        assign("DW_BRIDGE_AUTO", "0"),
-        assign("DW_PY", DAEMON_JSON_PY),
-        SCRIPT_BODY,
-    ].join("\n");
+  }
+  return [
+    ...header(o, "apply"),
+    assign("DW_MANAGED_B64", b64(o.managed)),
+    assign("DW_PREVIOUS_B64", ""),
+    assign("DW_BRIDGE", bridge?.name ?? "docker0"),
+    assign("DW_BRIDGE_ADDR", bridge?.address ?? ""),
+    assign("DW_BRIDGE_AUTO", "0"),
+    assign("DW_PY", DAEMON_JSON_PY),
+    SCRIPT_BODY,
+  ].join("\n");
 }
 
 /**
@@ -297,23 +304,23 @@ export function applyScript(o: ApplyScriptOptions): string {
  * file as it was). Without a recorded address it prints a note instead.
  */
 export function restoreScript(o: RestoreScriptOptions): string {
-    checkCommon(o);
-    if (o.previous !== undefined) {
-        const p = o.previous;
-        if (p === null || typeof p !== "object" || !Array.isArray(p.managed) || p.previous === null || typeof p.previous !== "object") {
-            fail("previous", "must be a record { managed: string[], previous: { key: value } }.");
-        }
+  checkCommon(o);
+  if (o.previous !== undefined) {
+    const p = o.previous;
+    if (p === null || typeof p !== "object" || !Array.isArray(p.managed) || p.previous === null || typeof p.previous !== "object") {
+      fail("previous", "must be a record { managed: string[], previous: { key: value } }.");
     }
-    return [
-        ...header(o, "restore"),
-        assign("DW_MANAGED_B64", ""),
-        assign("DW_PREVIOUS_B64", o.previous === undefined ? "" : b64(o.previous)),
-        assign("DW_BRIDGE", "docker0"),
-        assign("DW_BRIDGE_ADDR", ""),
-        assign("DW_BRIDGE_AUTO", "1"),
-        assign("DW_PY", DAEMON_JSON_PY),
-        SCRIPT_BODY,
-    ].join("\n");
+  }
+  return [
+    ...header(o, "restore"),
+    assign("DW_MANAGED_B64", ""),
+    assign("DW_PREVIOUS_B64", o.previous === undefined ? "" : b64(o.previous)),
+    assign("DW_BRIDGE", "docker0"),
+    assign("DW_BRIDGE_ADDR", ""),
+    assign("DW_BRIDGE_AUTO", "1"),
+    assign("DW_PY", DAEMON_JSON_PY),
+    SCRIPT_BODY,
+  ].join("\n");
 }
 
 /**

@@ -17,102 +17,102 @@ export const DAEMON_CONFIG_TYPE = "dockwire:host:DaemonConfig";
 
 /** Arguments of {@link DaemonConfig}. */
 export interface DaemonConfigArgs {
-    /**
-     * The daemon.json settings to manage (plain values, validated at construction, so
-     * mistakes show at preview): `bip`, `fixedCidr`, `mtu`, `dns`, `dnsSearch`,
-     * `defaultAddressPools`, `hosts`, and any other key in `extra`. Keys not listed
-     * here are never touched. Required.
-     *
-     * Update: a change of the resulting daemon.json keys or values replaces the apply
-     * command, deleting first: the old keys get their previous values back (one daemon
-     * restart), then the new ones are applied (another restart).
-     */
-    settings: DaemonSettings;
-    /**
-     * Path of daemon.json on the Docker host. Default `/etc/docker/daemon.json`.
-     * Update: a change replaces the apply command (the old file is restored, the new one
-     * applied).
-     */
-    configPath?: string;
-    /**
-     * How the daemon is restarted after a change. Default `{ kind: "systemd", unit: "docker" }`
-     * (`systemctl restart docker`; errors from `journalctl -u docker`); or
-     * `{ kind: "command", command, logPath? }` for any restart command.
-     * Update: in place; the apply script runs again, finds the file already right and
-     * does not restart the daemon.
-     */
-    restart?: RestartStrategy;
-    /**
-     * SSH connection to the Docker host: when given, the scripts run there through a
-     * `command.remote.Command`; otherwise on the machine running Pulumi through a
-     * `command.local.Command`. Default: local.
-     * Update: a change of `host` or `port` replaces the apply command (restore on the old
-     * host, apply on the new one); other fields update in place.
-     */
-    connection?: pulumi.Input<command.types.input.remote.ConnectionArgs>;
-    /**
-     * Accept plain-TCP `tcp://` entries in `settings.hosts` without TLS
-     * (`extra.tlsverify: true`). Default false: plain TCP is unauthenticated root access
-     * to the host, acceptable only in an isolated lab. Update: validation only.
-     */
-    allowInsecureTcp?: boolean;
-    /**
-     * Bound, in seconds, of the restart and, separately, of the wait until the daemon
-     * answers (and docker0 has the new bip). Default 60; 1..3600.
-     * Update: in place, no restart.
-     */
-    readinessTimeoutSeconds?: number;
-    /**
-     * DOCKER_HOST the readiness check (`docker info` on the host) uses. Default: the first
-     * `unix://` entry of `settings.hosts`, else the CLI's default socket (also for `fd://`);
-     * required when `hosts` lists only `tcp://` addresses. Update: in place, no restart.
-     */
-    readinessDockerHost?: string;
-    /**
-     * With the systemd restart and `settings.hosts`, write the drop-in
-     * `/etc/systemd/system/UNIT.service.d/dockwire-hosts.conf` that clears `-H` from
-     * ExecStart (dockerd refuses hosts given both as a flag and in daemon.json), and
-     * remove it on delete. Default true. Update: in place.
-     */
-    manageHostsDropIn?: boolean;
-    /**
-     * The address plan bip's network and the default address pools are claimed in
-     * (owners `daemon bip`, `daemon default-address-pools[i]`), so networks of the same
-     * program cannot overlap them. Default: the program-wide plan.
-     */
-    plan?: AddressPlan;
+  /**
+   * The daemon.json settings to manage (plain values, validated at construction, so
+   * mistakes show at preview): `bip`, `fixedCidr`, `mtu`, `dns`, `dnsSearch`,
+   * `defaultAddressPools`, `hosts`, and any other key in `extra`. Keys not listed
+   * here are never touched. Required.
+   *
+   * Update: a change of the resulting daemon.json keys or values replaces the apply
+   * command, deleting first: the old keys get their previous values back (one daemon
+   * restart), then the new ones are applied (another restart).
+   */
+  settings: DaemonSettings;
+  /**
+   * Path of daemon.json on the Docker host. Default `/etc/docker/daemon.json`.
+   * Update: a change replaces the apply command (the old file is restored, the new one
+   * applied).
+   */
+  configPath?: string;
+  /**
+   * How the daemon is restarted after a change. Default `{ kind: "systemd", unit: "docker" }`
+   * (`systemctl restart docker`; errors from `journalctl -u docker`); or
+   * `{ kind: "command", command, logPath? }` for any restart command.
+   * Update: in place; the apply script runs again, finds the file already right and
+   * does not restart the daemon.
+   */
+  restart?: RestartStrategy;
+  /**
+   * SSH connection to the Docker host: when given, the scripts run there through a
+   * `command.remote.Command`; otherwise on the machine running Pulumi through a
+   * `command.local.Command`. Default: local.
+   * Update: a change of `host` or `port` replaces the apply command (restore on the old
+   * host, apply on the new one); other fields update in place.
+   */
+  connection?: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+  /**
+   * Accept plain-TCP `tcp://` entries in `settings.hosts` without TLS
+   * (`extra.tlsverify: true`). Default false: plain TCP is unauthenticated root access
+   * to the host, acceptable only in an isolated lab. Update: validation only.
+   */
+  allowInsecureTcp?: boolean;
+  /**
+   * Bound, in seconds, of the restart and, separately, of the wait until the daemon
+   * answers (and docker0 has the new bip). Default 60; 1..3600.
+   * Update: in place, no restart.
+   */
+  readinessTimeoutSeconds?: number;
+  /**
+   * DOCKER_HOST the readiness check (`docker info` on the host) uses. Default: the first
+   * `unix://` entry of `settings.hosts`, else the CLI's default socket (also for `fd://`);
+   * required when `hosts` lists only `tcp://` addresses. Update: in place, no restart.
+   */
+  readinessDockerHost?: string;
+  /**
+   * With the systemd restart and `settings.hosts`, write the drop-in
+   * `/etc/systemd/system/UNIT.service.d/dockwire-hosts.conf` that clears `-H` from
+   * ExecStart (dockerd refuses hosts given both as a flag and in daemon.json), and
+   * remove it on delete. Default true. Update: in place.
+   */
+  manageHostsDropIn?: boolean;
+  /**
+   * The address plan bip's network and the default address pools are claimed in
+   * (owners `daemon bip`, `daemon default-address-pools[i]`), so networks of the same
+   * program cannot overlap them. Default: the program-wide plan.
+   */
+  plan?: AddressPlan;
 }
 
 /** Everything {@link DaemonConfig} derives from its arguments, without registering anything. */
 export interface DaemonConfigPlan {
-    /** The canonical settings. */
-    settings: DaemonSettings;
-    /** The managed daemon.json keys and values (sorted). */
-    managed: Record<string, unknown>;
-    /** `managed` as compact canonical JSON: the trigger. */
-    managedJson: string;
-    /** daemon.json path. */
-    configPath: string;
-    /** The apply (create) script. */
-    create: string;
-    /** The restore (delete) script. */
-    delete: string;
-    /** The Command's triggers: `[managedJson, configPath]`. */
-    triggers: string[];
+  /** The canonical settings. */
+  settings: DaemonSettings;
+  /** The managed daemon.json keys and values (sorted). */
+  managed: Record<string, unknown>;
+  /** `managed` as compact canonical JSON: the trigger. */
+  managedJson: string;
+  /** daemon.json path. */
+  configPath: string;
+  /** The apply (create) script. */
+  create: string;
+  /** The restore (delete) script. */
+  delete: string;
+  /** The Command's triggers: `[managedJson, configPath]`. */
+  triggers: string[];
 }
 
 function readinessHost(args: DaemonConfigArgs, settings: DaemonSettings): string | undefined {
-    if (args.readinessDockerHost !== undefined) return args.readinessDockerHost;
-    const hosts = settings.hosts;
-    if (hosts === undefined) return undefined;
-    const unix = hosts.find((h) => h.startsWith("unix://"));
-    if (unix !== undefined) return unix;
-    if (hosts.some((h) => h.startsWith("fd://"))) return undefined;
-    throw new DaemonConfigError(
-        "readinessDockerHost",
-        `readinessDockerHost is needed: settings.hosts lists only tcp:// addresses, so dockwire cannot tell which one the host's ` +
-            `docker CLI should check; give it, e.g. "tcp://127.0.0.1:2376", or add a unix:// entry to hosts.`,
-    );
+  if (args.readinessDockerHost !== undefined) return args.readinessDockerHost;
+  const hosts = settings.hosts;
+  if (hosts === undefined) return undefined;
+  const unix = hosts.find((h) => h.startsWith("unix://"));
+  if (unix !== undefined) return unix;
+  if (hosts.some((h) => h.startsWith("fd://"))) return undefined;
+  throw new DaemonConfigError(
+    "readinessDockerHost",
+    `readinessDockerHost is needed: settings.hosts lists only tcp:// addresses, so dockwire cannot tell which one the host's ` +
+      `docker CLI should check; give it, e.g. "tcp://127.0.0.1:2376", or add a unix:// entry to hosts.`,
+  );
 }
 
 /**
@@ -121,29 +121,32 @@ function readinessHost(args: DaemonConfigArgs, settings: DaemonSettings): string
  * @throws DaemonConfigError or IpamError, message starting with the field path.
  */
 export function planDaemonConfig(name: string, args: DaemonConfigArgs): DaemonConfigPlan {
-    if (args === null || typeof args !== "object") {
-        throw new DaemonConfigError("args", `args must be an object with at least settings, e.g. { settings: { bip: "192.168.42.1/24" } }.`);
-    }
-    const t = args.readinessTimeoutSeconds ?? 60;
-    if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 3600) {
-        throw new DaemonConfigError("readinessTimeoutSeconds", `readinessTimeoutSeconds must be a whole number of seconds from 1 to 3600, got ${String(t)}.`);
-    }
-    const configPath = args.configPath ?? "/etc/docker/daemon.json";
-    const restart: RestartStrategy = args.restart ?? { kind: "systemd", unit: "docker" };
-    // Everything that can fail without side effects first; the plan registration last.
-    const scratch = validateDaemonSettings(args.settings, "settings", { allowInsecureTcp: args.allowInsecureTcp });
-    const readiness: ReadinessOptions = { timeoutSeconds: t, dockerHost: readinessHost(args, scratch) };
-    const managed = toDaemonJsonKeys(scratch);
-    const recordTag = name.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 64) || "default";
-    const common = { configPath, restart, readiness, manageHostsDropIn: args.manageHostsDropIn, recordTag };
-    const create = applyScript({ ...common, managed });
-    const del = restoreScript(common);
-    const settings = validateDaemonSettings(args.settings, "settings", {
-        allowInsecureTcp: args.allowInsecureTcp,
-        plan: args.plan ?? currentAddressPlan(),
-    });
-    const managedJson = compactJson(managed);
-    return { settings, managed, managedJson, configPath, create, delete: del, triggers: [managedJson, configPath] };
+  if (args === null || typeof args !== "object") {
+    throw new DaemonConfigError("args", `args must be an object with at least settings, e.g. { settings: { bip: "192.168.42.1/24" } }.`);
+  }
+  const t = args.readinessTimeoutSeconds ?? 60;
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 3600) {
+    throw new DaemonConfigError(
+      "readinessTimeoutSeconds",
+      `readinessTimeoutSeconds must be a whole number of seconds from 1 to 3600, got ${String(t)}.`,
+    );
+  }
+  const configPath = args.configPath ?? "/etc/docker/daemon.json";
+  const restart: RestartStrategy = args.restart ?? { kind: "systemd", unit: "docker" };
+  // Everything that can fail without side effects first; the plan registration last.
+  const scratch = validateDaemonSettings(args.settings, "settings", { allowInsecureTcp: args.allowInsecureTcp });
+  const readiness: ReadinessOptions = { timeoutSeconds: t, dockerHost: readinessHost(args, scratch) };
+  const managed = toDaemonJsonKeys(scratch);
+  const recordTag = name.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 64) || "default";
+  const common = { configPath, restart, readiness, manageHostsDropIn: args.manageHostsDropIn, recordTag };
+  const create = applyScript({ ...common, managed });
+  const del = restoreScript(common);
+  const settings = validateDaemonSettings(args.settings, "settings", {
+    allowInsecureTcp: args.allowInsecureTcp,
+    plan: args.plan ?? currentAddressPlan(),
+  });
+  const managedJson = compactJson(managed);
+  return { settings, managed, managedJson, configPath, create, delete: del, triggers: [managedJson, configPath] };
 }
 
 /**
@@ -166,39 +169,39 @@ export function planDaemonConfig(name: string, args: DaemonConfigArgs): DaemonCo
  * Requirements on the host: sh, coreutils, python3, the docker CLI (see `./daemon-apply`).
  */
 export class DaemonConfig extends pulumi.ComponentResource {
-    /** The managed daemon.json keys and values, once applied. */
-    public readonly applied: pulumi.Output<Record<string, unknown>>;
-    /**
-     * What the managed keys held before dockwire set them (`managed` keys; `previous`
-     * values of those that were set), as printed by the apply script; undefined before
-     * the first apply or when the output has no record.
-     */
-    public readonly previous: pulumi.Output<PreviousRecord | undefined>;
-    /** The Command that runs the scripts. */
-    public readonly command: command.local.Command | command.remote.Command;
+  /** The managed daemon.json keys and values, once applied. */
+  public readonly applied: pulumi.Output<Record<string, unknown>>;
+  /**
+   * What the managed keys held before dockwire set them (`managed` keys; `previous`
+   * values of those that were set), as printed by the apply script; undefined before
+   * the first apply or when the output has no record.
+   */
+  public readonly previous: pulumi.Output<PreviousRecord | undefined>;
+  /** The Command that runs the scripts. */
+  public readonly command: command.local.Command | command.remote.Command;
 
-    constructor(name: string, args: DaemonConfigArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated(DAEMON_CONFIG_TYPE, name, () => planDaemonConfig(name, args));
-        super(DAEMON_CONFIG_TYPE, name, {}, opts);
+  constructor(name: string, args: DaemonConfigArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = validated(DAEMON_CONFIG_TYPE, name, () => planDaemonConfig(name, args));
+    super(DAEMON_CONFIG_TYPE, name, {}, opts);
 
-        const common = { create: plan.create, delete: plan.delete, triggers: plan.triggers };
-        // Replacement must delete first: both scripts edit the same file and record.
-        if (args.connection !== undefined) {
-            this.command = new command.remote.Command(
-                `${name}-apply`,
-                { ...common, connection: args.connection },
-                { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["triggers", "connection.host", "connection.port"] },
-            );
-        } else {
-            this.command = new command.local.Command(
-                `${name}-apply`,
-                { ...common, interpreter: ["/bin/sh", "-c"] },
-                { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["triggers"] },
-            );
-        }
-        const managed = plan.managed;
-        this.applied = this.command.id.apply(() => managed);
-        this.previous = this.command.stdout.apply((out) => parsePreviousLine(out));
-        this.registerOutputs({ applied: this.applied, previous: this.previous });
+    const common = { create: plan.create, delete: plan.delete, triggers: plan.triggers };
+    // Replacement must delete first: both scripts edit the same file and record.
+    if (args.connection !== undefined) {
+      this.command = new command.remote.Command(
+        `${name}-apply`,
+        { ...common, connection: args.connection },
+        { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["triggers", "connection.host", "connection.port"] },
+      );
+    } else {
+      this.command = new command.local.Command(
+        `${name}-apply`,
+        { ...common, interpreter: ["/bin/sh", "-c"] },
+        { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["triggers"] },
+      );
     }
+    const managed = plan.managed;
+    this.applied = this.command.id.apply(() => managed);
+    this.previous = this.command.stdout.apply((out) => parsePreviousLine(out));
+    this.registerOutputs({ applied: this.applied, previous: this.previous });
+  }
 }

@@ -66,7 +66,10 @@ export class DockerHost extends pulumi.ComponentResource {
     super("dockwire:host:DockerHost", name, {}, opts);
     this.endpoint = endpoint;
     if (endpoint.kind === "tcp" && !endpoint.tls) {
-      void pulumi.log.warn(`DockerHost ${JSON.stringify(name)}: ${args.host} is plain TCP without TLS (allowInsecure): anyone who reaches it has root on that host.`, this);
+      void pulumi.log.warn(
+        `DockerHost ${JSON.stringify(name)}: ${args.host} is plain TCP without TLS (allowInsecure): anyone who reaches it has root on that host.`,
+        this,
+      );
     }
     const tls = args.tls;
     const envHost = process.env.DOCKER_HOST;
@@ -100,9 +103,14 @@ export class DockerHost extends pulumi.ComponentResource {
     }
     this.cliEnv = tls
       ? pulumi.secret(
-          pulumi.all([tls.caPem, tls.certPem, tls.keyPem]).apply(
-            ([ca, cert, key]): Record<string, string> => ({ DOCKER_HOST: args.host, DOCKWIRE_TLS_CA: ca, DOCKWIRE_TLS_CERT: cert, DOCKWIRE_TLS_KEY: key }),
-          ),
+          pulumi
+            .all([tls.caPem, tls.certPem, tls.keyPem])
+            .apply(([ca, cert, key]): Record<string, string> => ({
+              DOCKER_HOST: args.host,
+              DOCKWIRE_TLS_CA: ca,
+              DOCKWIRE_TLS_CERT: cert,
+              DOCKWIRE_TLS_KEY: key,
+            })),
         )
       : pulumi.output<Record<string, string>>({ DOCKER_HOST: args.host });
     this.registerOutputs({ provider: this.provider });

@@ -40,14 +40,20 @@ function checkHostPart(host: string, field: string, url: string): string {
   const ip = parseIp(bare);
   // Brackets hold IPv6 only; all-numeric names must be valid IPv4 (no 999.1.1.1, no 10.0.0.01).
   if (bracketed ? ip?.family === 6 : ip?.family === 4 || (!/^[\d.]+$/.test(bare) && HOSTNAME.test(bare))) return bare;
-  throw new EndpointError(field, `${field} ${JSON.stringify(url)} has an invalid host ${JSON.stringify(host)}: use a host name or an IP address (IPv6 in brackets).`);
+  throw new EndpointError(
+    field,
+    `${field} ${JSON.stringify(url)} has an invalid host ${JSON.stringify(host)}: use a host name or an IP address (IPv6 in brackets).`,
+  );
 }
 
 function checkPort(text: string | undefined, fallback: number, field: string, url: string): number {
   if (text === undefined || text === "") return fallback;
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 1 && port <= 65535)) {
-    throw new EndpointError(field, `${field} ${JSON.stringify(url)} has an invalid port ${JSON.stringify(text)}: use a port from 1 to 65535.`);
+    throw new EndpointError(
+      field,
+      `${field} ${JSON.stringify(url)} has an invalid port ${JSON.stringify(text)}: use a port from 1 to 65535.`,
+    );
   }
   return port;
 }
@@ -63,28 +69,45 @@ function checkPort(text: string | undefined, fallback: number, field: string, ur
  */
 export function parseDockerEndpoint(url: string, policy: EndpointPolicy, field = "host"): DockerEndpoint {
   if (typeof url !== "string" || url === "") {
-    throw new EndpointError(field, `${field} is required: use "unix:///var/run/docker.sock", "tcp://HOST:2376" with tls, or "ssh://USER@HOST".`);
+    throw new EndpointError(
+      field,
+      `${field} is required: use "unix:///var/run/docker.sock", "tcp://HOST:2376" with tls, or "ssh://USER@HOST".`,
+    );
   }
   const m = /^([a-z]+):\/\/(.*)$/.exec(url);
   if (!m) {
-    throw new EndpointError(field, `${field} ${JSON.stringify(url)} has no scheme: write it as "unix:///PATH", "tcp://HOST:PORT" or "ssh://USER@HOST".`);
+    throw new EndpointError(
+      field,
+      `${field} ${JSON.stringify(url)} has no scheme: write it as "unix:///PATH", "tcp://HOST:PORT" or "ssh://USER@HOST".`,
+    );
   }
   const [, scheme, rest] = m;
   if (scheme === "unix") {
     if (!rest.startsWith("/") || /[\s\0]/.test(rest)) {
       throw new EndpointError(field, `${field} ${JSON.stringify(url)} needs an absolute socket path: e.g. "unix:///var/run/docker.sock".`);
     }
-    if (policy.tls) throw new EndpointError("tls", `tls is given but ${field} ${JSON.stringify(url)} is a unix socket: drop tls, or use "tcp://HOST:2376".`);
+    if (policy.tls)
+      throw new EndpointError(
+        "tls",
+        `tls is given but ${field} ${JSON.stringify(url)} is a unix socket: drop tls, or use "tcp://HOST:2376".`,
+      );
     return { kind: "unix", url, path: rest };
   }
   if (scheme === "tcp") {
     const hp = /^(\[[^\]]+\]|[^:/]+)(?::([^/:]*))?\/?$/.exec(rest);
-    if (!hp) throw new EndpointError(field, `${field} ${JSON.stringify(url)} is not HOST:PORT: write it as "tcp://HOST:2376", with an IPv6 address in brackets ("tcp://[fd00::2]:2376").`);
+    if (!hp)
+      throw new EndpointError(
+        field,
+        `${field} ${JSON.stringify(url)} is not HOST:PORT: write it as "tcp://HOST:2376", with an IPv6 address in brackets ("tcp://[fd00::2]:2376").`,
+      );
     const host = checkHostPart(hp[1], field, url);
     const port = checkPort(hp[2], policy.tls ? 2376 : 2375, field, url);
     if (!policy.tls) {
       if (port === 2376) {
-        throw new EndpointError("tls", `${field} ${JSON.stringify(url)} uses port 2376, Docker's TLS port, but no tls material is given: add tls { caPem, certPem, keyPem }.`);
+        throw new EndpointError(
+          "tls",
+          `${field} ${JSON.stringify(url)} uses port 2376, Docker's TLS port, but no tls material is given: add tls { caPem, certPem, keyPem }.`,
+        );
       }
       if (!policy.allowInsecure) {
         throw new EndpointError(
@@ -99,9 +122,20 @@ export function parseDockerEndpoint(url: string, policy: EndpointPolicy, field =
   if (scheme === "ssh") {
     if (policy.tls) throw new EndpointError("tls", `tls is given but ${field} ${JSON.stringify(url)} is reached over SSH: drop tls.`);
     const sp = /^([^@/]+)@(\[[^\]]+\]|[^:/]+)(?::([^/]*))?\/?$/.exec(rest);
-    if (!sp) throw new EndpointError(field, `${field} ${JSON.stringify(url)} needs a user: write it as "ssh://USER@HOST" or "ssh://USER@HOST:PORT".`);
-    if (!USER.test(sp[1])) throw new EndpointError(field, `${field} ${JSON.stringify(url)} has an invalid user ${JSON.stringify(sp[1])}: use a Unix user name such as "root" or "deploy".`);
+    if (!sp)
+      throw new EndpointError(
+        field,
+        `${field} ${JSON.stringify(url)} needs a user: write it as "ssh://USER@HOST" or "ssh://USER@HOST:PORT".`,
+      );
+    if (!USER.test(sp[1]))
+      throw new EndpointError(
+        field,
+        `${field} ${JSON.stringify(url)} has an invalid user ${JSON.stringify(sp[1])}: use a Unix user name such as "root" or "deploy".`,
+      );
     return { kind: "ssh", url, user: sp[1], host: checkHostPart(sp[2], field, url), port: checkPort(sp[3], 22, field, url) };
   }
-  throw new EndpointError(field, `${field} ${JSON.stringify(url)} has an unsupported scheme "${scheme}": use unix://, tcp:// (with tls) or ssh://.`);
+  throw new EndpointError(
+    field,
+    `${field} ${JSON.stringify(url)} has an unsupported scheme "${scheme}": use unix://, tcp:// (with tls) or ssh://.`,
+  );
 }

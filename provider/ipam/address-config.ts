@@ -9,32 +9,32 @@
  */
 
 import {
-    Cidr,
-    IpFamily,
-    IpamError,
-    cidrContains,
-    cidrContainsCidr,
-    cidrsOverlap,
-    familyName,
-    firstHost,
-    formatCidr,
-    formatIp,
-    lastAddress,
-    parseCidr,
-    parseIp,
-    quoteValue,
+  Cidr,
+  IpFamily,
+  IpamError,
+  cidrContains,
+  cidrContainsCidr,
+  cidrsOverlap,
+  familyName,
+  firstHost,
+  formatCidr,
+  formatIp,
+  lastAddress,
+  parseCidr,
+  parseIp,
+  quoteValue,
 } from "./cidr";
 
 /** One IPAM pool as written by the user. Addresses may be in any valid (non-canonical) form. */
 export interface AddressConfigInput {
-    /** The pool's subnet in CIDR form, e.g. `10.10.0.0/16`. Must not have host bits set. */
-    subnet: string;
-    /** The gateway address; defaults to the first host of the subnet (e.g. `10.10.0.1`). */
-    gateway?: string;
-    /** A sub-range of the subnet that Docker allocates container addresses from. */
-    ipRange?: string;
-    /** Named addresses Docker must not hand out (`--aux-address NAME=ADDR`). */
-    auxAddresses?: Record<string, string>;
+  /** The pool's subnet in CIDR form, e.g. `10.10.0.0/16`. Must not have host bits set. */
+  subnet: string;
+  /** The gateway address; defaults to the first host of the subnet (e.g. `10.10.0.1`). */
+  gateway?: string;
+  /** A sub-range of the subnet that Docker allocates container addresses from. */
+  ipRange?: string;
+  /** Named addresses Docker must not hand out (`--aux-address NAME=ADDR`). */
+  auxAddresses?: Record<string, string>;
 }
 
 /**
@@ -43,23 +43,23 @@ export interface AddressConfigInput {
  * equivalent pools are deep-equal.
  */
 export interface AddressConfig {
-    /** 4 or 6, the family of every address in the pool. */
-    family: IpFamily;
-    /** Canonical subnet, e.g. `10.10.0.0/16`. */
-    subnet: string;
-    /** Canonical gateway, explicit or defaulted to the subnet's first host. */
-    gateway: string;
-    /** Canonical allocation range, present only when given. */
-    ipRange?: string;
-    /** Canonical auxiliary addresses keyed by name (sorted), present only when non-empty. */
-    auxAddresses?: Record<string, string>;
+  /** 4 or 6, the family of every address in the pool. */
+  family: IpFamily;
+  /** Canonical subnet, e.g. `10.10.0.0/16`. */
+  subnet: string;
+  /** Canonical gateway, explicit or defaulted to the subnet's first host. */
+  gateway: string;
+  /** Canonical allocation range, present only when given. */
+  ipRange?: string;
+  /** Canonical auxiliary addresses keyed by name (sorted), present only when non-empty. */
+  auxAddresses?: Record<string, string>;
 }
 
 const AUX_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** IPv4 broadcast address of a block, or undefined for IPv6 (which has none). */
 function broadcastOf(subnet: Cidr): bigint | undefined {
-    return subnet.family === 4 ? lastAddress(subnet) : undefined;
+  return subnet.family === 4 ? lastAddress(subnet) : undefined;
 }
 
 /**
@@ -67,29 +67,29 @@ function broadcastOf(subnet: Cidr): bigint | undefined {
  * to each fix (e.g. `, or omit gateway to use 10.10.0.1`).
  */
 function parseHostAddress(text: string, subnet: Cidr, field: string, orFix: string): bigint {
-    const quoted = quoteValue(text);
-    const s = formatCidr(subnet);
-    const ip = parseIp(text);
-    if (ip === undefined) {
-        throw new IpamError(field, `${field} ${quoted} is not a valid IP address: use an address inside ${s}${orFix}.`);
-    }
-    if (ip.family !== subnet.family) {
-        throw new IpamError(
-            field,
-            `${field} ${quoted} is an ${familyName(ip.family)} address but subnet ${s} is ${familyName(subnet.family)}: ` +
-                `use an ${familyName(subnet.family)} address inside it${orFix}.`,
-        );
-    }
-    if (!cidrContains(subnet, ip.family, ip.value)) {
-        throw new IpamError(field, `${field} ${quoted} is outside subnet ${s}: pick an address inside it${orFix}.`);
-    }
-    if (ip.value === subnet.network) {
-        throw new IpamError(field, `${field} ${quoted} is the network address of subnet ${s}: pick a host address inside it${orFix}.`);
-    }
-    if (ip.value === broadcastOf(subnet)) {
-        throw new IpamError(field, `${field} ${quoted} is the broadcast address of subnet ${s}: pick a host address inside it${orFix}.`);
-    }
-    return ip.value;
+  const quoted = quoteValue(text);
+  const s = formatCidr(subnet);
+  const ip = parseIp(text);
+  if (ip === undefined) {
+    throw new IpamError(field, `${field} ${quoted} is not a valid IP address: use an address inside ${s}${orFix}.`);
+  }
+  if (ip.family !== subnet.family) {
+    throw new IpamError(
+      field,
+      `${field} ${quoted} is an ${familyName(ip.family)} address but subnet ${s} is ${familyName(subnet.family)}: ` +
+        `use an ${familyName(subnet.family)} address inside it${orFix}.`,
+    );
+  }
+  if (!cidrContains(subnet, ip.family, ip.value)) {
+    throw new IpamError(field, `${field} ${quoted} is outside subnet ${s}: pick an address inside it${orFix}.`);
+  }
+  if (ip.value === subnet.network) {
+    throw new IpamError(field, `${field} ${quoted} is the network address of subnet ${s}: pick a host address inside it${orFix}.`);
+  }
+  if (ip.value === broadcastOf(subnet)) {
+    throw new IpamError(field, `${field} ${quoted} is the broadcast address of subnet ${s}: pick a host address inside it${orFix}.`);
+  }
+  return ip.value;
 }
 
 /**
@@ -97,80 +97,80 @@ function parseHostAddress(text: string, subnet: Cidr, field: string, orFix: stri
  * least one container: IPv4 prefix at most 30, IPv6 prefix at most 126.
  */
 function parseSubnet(text: string, field: string): Cidr {
-    const subnet = parseCidr(text, field);
-    const max = subnet.family === 4 ? 30 : 126;
-    if (subnet.prefix > max) {
-        throw new IpamError(
-            field,
-            `${field} ${quoteValue(text)} is too small for a Docker network: it needs room for a gateway and at least one container; ` +
-                `use a prefix length of at most ${max}.`,
-        );
-    }
-    return subnet;
+  const subnet = parseCidr(text, field);
+  const max = subnet.family === 4 ? 30 : 126;
+  if (subnet.prefix > max) {
+    throw new IpamError(
+      field,
+      `${field} ${quoteValue(text)} is too small for a Docker network: it needs room for a gateway and at least one container; ` +
+        `use a prefix length of at most ${max}.`,
+    );
+  }
+  return subnet;
 }
 
 function checkGateway(text: string | undefined, subnet: Cidr, field: string): bigint {
-    const fallback = firstHost(subnet);
-    if (text === undefined) return fallback;
-    return parseHostAddress(text, subnet, field, `, or omit gateway to use ${formatIp(subnet.family, fallback)}`);
+  const fallback = firstHost(subnet);
+  if (text === undefined) return fallback;
+  return parseHostAddress(text, subnet, field, `, or omit gateway to use ${formatIp(subnet.family, fallback)}`);
 }
 
 function checkIpRange(text: string, subnet: Cidr, field: string): string {
-    const range = parseCidr(text, field);
-    const s = formatCidr(subnet);
-    const quoted = quoteValue(text);
-    const omit = "or omit ipRange to allocate from the whole subnet";
-    if (range.family !== subnet.family) {
-        throw new IpamError(
-            field,
-            `${field} ${quoted} is ${familyName(range.family)} but subnet ${s} is ${familyName(subnet.family)}: ` +
-                `use an ${familyName(subnet.family)} range inside it, ${omit}.`,
-        );
-    }
-    if (!cidrContainsCidr(subnet, range)) {
-        throw new IpamError(field, `${field} ${quoted} is not inside subnet ${s}: use a range inside it, ${omit}.`);
-    }
-    return formatCidr(range);
+  const range = parseCidr(text, field);
+  const s = formatCidr(subnet);
+  const quoted = quoteValue(text);
+  const omit = "or omit ipRange to allocate from the whole subnet";
+  if (range.family !== subnet.family) {
+    throw new IpamError(
+      field,
+      `${field} ${quoted} is ${familyName(range.family)} but subnet ${s} is ${familyName(subnet.family)}: ` +
+        `use an ${familyName(subnet.family)} range inside it, ${omit}.`,
+    );
+  }
+  if (!cidrContainsCidr(subnet, range)) {
+    throw new IpamError(field, `${field} ${quoted} is not inside subnet ${s}: use a range inside it, ${omit}.`);
+  }
+  return formatCidr(range);
 }
 
 function checkAuxName(name: string, field: string): void {
-    if (!AUX_NAME.test(name)) {
-        throw new IpamError(
-            field,
-            `${field} key ${quoteValue(name)} is not a valid name: use a non-empty name made of letters, digits, "_", "." and "-".`,
-        );
-    }
+  if (!AUX_NAME.test(name)) {
+    throw new IpamError(
+      field,
+      `${field} key ${quoteValue(name)} is not a valid name: use a non-empty name made of letters, digits, "_", "." and "-".`,
+    );
+  }
 }
 
 function checkAuxAddresses(
-    aux: Record<string, string> | undefined,
-    subnet: Cidr,
-    gateway: bigint,
-    field: string,
+  aux: Record<string, string> | undefined,
+  subnet: Cidr,
+  gateway: bigint,
+  field: string,
 ): Record<string, string> | undefined {
-    if (aux === undefined) return undefined;
-    const names = Object.keys(aux).sort();
-    if (names.length === 0) return undefined;
-    const s = formatCidr(subnet);
-    const seen = new Map<bigint, string>();
-    const result: [string, string][] = [];
-    for (const name of names) {
-        checkAuxName(name, field);
-        const f = `${field}.${name}`;
-        const quoted = quoteValue(aux[name]);
-        const value = parseHostAddress(aux[name], subnet, f, "");
-        if (value === gateway) {
-            throw new IpamError(f, `${f} ${quoted} is the gateway of subnet ${s}: pick another address inside it, or move the gateway.`);
-        }
-        const other = seen.get(value);
-        if (other !== undefined) {
-            throw new IpamError(f, `${f} ${quoted} is also used by ${field}.${other}: give each auxiliary address its own address.`);
-        }
-        seen.set(value, name);
-        result.push([name, formatIp(subnet.family, value)]);
+  if (aux === undefined) return undefined;
+  const names = Object.keys(aux).sort();
+  if (names.length === 0) return undefined;
+  const s = formatCidr(subnet);
+  const seen = new Map<bigint, string>();
+  const result: [string, string][] = [];
+  for (const name of names) {
+    checkAuxName(name, field);
+    const f = `${field}.${name}`;
+    const quoted = quoteValue(aux[name]);
+    const value = parseHostAddress(aux[name], subnet, f, "");
+    if (value === gateway) {
+      throw new IpamError(f, `${f} ${quoted} is the gateway of subnet ${s}: pick another address inside it, or move the gateway.`);
     }
-    // fromEntries defines own properties, so even a name like "__proto__" survives.
-    return Object.fromEntries(result);
+    const other = seen.get(value);
+    if (other !== undefined) {
+      throw new IpamError(f, `${f} ${quoted} is also used by ${field}.${other}: give each auxiliary address its own address.`);
+    }
+    seen.set(value, name);
+    result.push([name, formatIp(subnet.family, value)]);
+  }
+  // fromEntries defines own properties, so even a name like "__proto__" survives.
+  return Object.fromEntries(result);
 }
 
 /**
@@ -208,18 +208,18 @@ function checkAuxAddresses(
  * @throws IpamError on the first rule broken.
  */
 export function canonicalizeAddressConfig(input: AddressConfigInput, field = "ipam"): AddressConfig {
-    const at = (key: string): string => (field === "" ? key : `${field}.${key}`);
-    const subnet = parseSubnet(input.subnet, at("subnet"));
-    const gateway = checkGateway(input.gateway, subnet, at("gateway"));
-    const config: AddressConfig = {
-        family: subnet.family,
-        subnet: formatCidr(subnet),
-        gateway: formatIp(subnet.family, gateway),
-    };
-    if (input.ipRange !== undefined) config.ipRange = checkIpRange(input.ipRange, subnet, at("ipRange"));
-    const aux = checkAuxAddresses(input.auxAddresses, subnet, gateway, at("auxAddresses"));
-    if (aux !== undefined) config.auxAddresses = aux;
-    return config;
+  const at = (key: string): string => (field === "" ? key : `${field}.${key}`);
+  const subnet = parseSubnet(input.subnet, at("subnet"));
+  const gateway = checkGateway(input.gateway, subnet, at("gateway"));
+  const config: AddressConfig = {
+    family: subnet.family,
+    subnet: formatCidr(subnet),
+    gateway: formatIp(subnet.family, gateway),
+  };
+  if (input.ipRange !== undefined) config.ipRange = checkIpRange(input.ipRange, subnet, at("ipRange"));
+  const aux = checkAuxAddresses(input.auxAddresses, subnet, gateway, at("auxAddresses"));
+  if (aux !== undefined) config.auxAddresses = aux;
+  return config;
 }
 
 /**
@@ -235,52 +235,52 @@ export function canonicalizeAddressConfig(input: AddressConfigInput, field = "ip
  * @throws IpamError on the first rule broken, in pool order.
  */
 export function canonicalizeAddressConfigs(inputs: readonly AddressConfigInput[], field = "ipam"): AddressConfig[] {
-    const configs: AddressConfig[] = [];
-    const subnets: Cidr[] = [];
-    inputs.forEach((input, i) => {
-        const config = canonicalizeAddressConfig(input, `${field}[${i}]`);
-        const f = `${field}[${i}].subnet`;
-        const subnet = parseCidr(config.subnet, f);
-        subnets.forEach((earlier, j) => checkPoolPair(subnet, earlier, f, `${field}[${j}]`));
-        configs.push(config);
-        subnets.push(subnet);
-    });
-    return configs;
+  const configs: AddressConfig[] = [];
+  const subnets: Cidr[] = [];
+  inputs.forEach((input, i) => {
+    const config = canonicalizeAddressConfig(input, `${field}[${i}]`);
+    const f = `${field}[${i}].subnet`;
+    const subnet = parseCidr(config.subnet, f);
+    subnets.forEach((earlier, j) => checkPoolPair(subnet, earlier, f, `${field}[${j}]`));
+    configs.push(config);
+    subnets.push(subnet);
+  });
+  return configs;
 }
 
 function checkPoolPair(subnet: Cidr, earlier: Cidr, field: string, earlierField: string): void {
-    const s = quoteValue(formatCidr(subnet));
-    if (cidrsOverlap(subnet, earlier)) {
-        throw new IpamError(field, `${field} ${s} overlaps ${earlierField}.subnet ${formatCidr(earlier)}: give each pool its own range.`);
-    }
-    if (subnet.family === earlier.family) {
-        const fam = familyName(subnet.family);
-        throw new IpamError(
-            field,
-            `${field} ${s} is a second ${fam} pool: ${earlierField} already has subnet ${formatCidr(earlier)}; ` +
-                `use at most one IPv4 and one IPv6 pool per network.`,
-        );
-    }
+  const s = quoteValue(formatCidr(subnet));
+  if (cidrsOverlap(subnet, earlier)) {
+    throw new IpamError(field, `${field} ${s} overlaps ${earlierField}.subnet ${formatCidr(earlier)}: give each pool its own range.`);
+  }
+  if (subnet.family === earlier.family) {
+    const fam = familyName(subnet.family);
+    throw new IpamError(
+      field,
+      `${field} ${s} is a second ${fam} pool: ${earlierField} already has subnet ${formatCidr(earlier)}; ` +
+        `use at most one IPv4 and one IPv6 pool per network.`,
+    );
+  }
 }
 
 /** A canonical pool re-parsed to numbers, for address checks. */
 interface ParsedPool {
-    subnet: Cidr;
-    gateway: bigint | undefined;
-    aux: [string, bigint][];
+  subnet: Cidr;
+  gateway: bigint | undefined;
+  aux: [string, bigint][];
 }
 
 function parsePool(config: AddressConfig): ParsedPool {
-    const subnet = parseCidr(config.subnet, "subnet");
-    const aux = Object.entries(config.auxAddresses ?? {}).map(([name, text]): [string, bigint] => [name, parseIp(text)?.value ?? -1n]);
-    return { subnet, gateway: parseIp(config.gateway)?.value, aux };
+  const subnet = parseCidr(config.subnet, "subnet");
+  const aux = Object.entries(config.auxAddresses ?? {}).map(([name, text]): [string, bigint] => [name, parseIp(text)?.value ?? -1n]);
+  return { subnet, gateway: parseIp(config.gateway)?.value, aux };
 }
 
 /** `subnet A` or `subnets A and B` (or `A, B and C`). */
 function describeSubnets(pools: ParsedPool[]): string {
-    const texts = pools.map((p) => formatCidr(p.subnet));
-    if (texts.length === 1) return `subnet ${texts[0]}`;
-    return `subnets ${texts.slice(0, -1).join(", ")} and ${texts[texts.length - 1]}`;
+  const texts = pools.map((p) => formatCidr(p.subnet));
+  if (texts.length === 1) return `subnet ${texts[0]}`;
+  return `subnets ${texts.slice(0, -1).join(", ")} and ${texts[texts.length - 1]}`;
 }
 
 /**
@@ -309,54 +309,54 @@ function describeSubnets(pools: ParsedPool[]): string {
  * @throws IpamError on the first rule broken.
  */
 export function checkStaticAddress(address: string, configs: readonly AddressConfig[], field: string): string {
-    const quoted = quoteValue(address);
-    if (configs.length === 0) {
-        throw new IpamError(
-            field,
-            `${field} ${quoted} needs a network with a configured subnet: ` +
-                `Docker accepts a static address only on networks whose ipam config sets a subnet.`,
-        );
-    }
-    const pools = configs.map(parsePool);
-    const ip = parseIp(address);
-    if (ip === undefined) {
-        throw new IpamError(field, `${field} ${quoted} is not a valid IP address: use an address inside ${describeSubnets(pools)}.`);
-    }
-    const sameFamily = pools.filter((p) => p.subnet.family === ip.family);
-    if (sameFamily.length === 0) {
-        const fam = familyName(ip.family);
-        throw new IpamError(
-            field,
-            `${field} ${quoted} is an ${fam} address but the network has no ${fam} subnet: ` +
-                `use an address inside ${describeSubnets(pools)}, or add an ${fam} pool.`,
-        );
-    }
-    const pool = sameFamily.find((p) => cidrContains(p.subnet, ip.family, ip.value));
-    if (pool === undefined) {
-        const where = sameFamily.length === 1 ? "it" : "one of them";
-        throw new IpamError(field, `${field} ${quoted} is outside ${describeSubnets(sameFamily)}: pick an address inside ${where}.`);
-    }
-    checkReserved(ip.value, pool, field, quoted);
-    return formatIp(ip.family, ip.value);
+  const quoted = quoteValue(address);
+  if (configs.length === 0) {
+    throw new IpamError(
+      field,
+      `${field} ${quoted} needs a network with a configured subnet: ` +
+        `Docker accepts a static address only on networks whose ipam config sets a subnet.`,
+    );
+  }
+  const pools = configs.map(parsePool);
+  const ip = parseIp(address);
+  if (ip === undefined) {
+    throw new IpamError(field, `${field} ${quoted} is not a valid IP address: use an address inside ${describeSubnets(pools)}.`);
+  }
+  const sameFamily = pools.filter((p) => p.subnet.family === ip.family);
+  if (sameFamily.length === 0) {
+    const fam = familyName(ip.family);
+    throw new IpamError(
+      field,
+      `${field} ${quoted} is an ${fam} address but the network has no ${fam} subnet: ` +
+        `use an address inside ${describeSubnets(pools)}, or add an ${fam} pool.`,
+    );
+  }
+  const pool = sameFamily.find((p) => cidrContains(p.subnet, ip.family, ip.value));
+  if (pool === undefined) {
+    const where = sameFamily.length === 1 ? "it" : "one of them";
+    throw new IpamError(field, `${field} ${quoted} is outside ${describeSubnets(sameFamily)}: pick an address inside ${where}.`);
+  }
+  checkReserved(ip.value, pool, field, quoted);
+  return formatIp(ip.family, ip.value);
 }
 
 function checkReserved(value: bigint, pool: ParsedPool, field: string, quoted: string): void {
-    const s = formatCidr(pool.subnet);
-    const prefix = `${field} ${quoted} is the`;
-    if (value === pool.subnet.network) {
-        throw new IpamError(field, `${prefix} network address of subnet ${s}: pick a host address inside it.`);
-    }
-    if (value === broadcastOf(pool.subnet)) {
-        throw new IpamError(field, `${prefix} broadcast address of subnet ${s}: pick a host address inside it.`);
-    }
-    if (value === pool.gateway) {
-        throw new IpamError(field, `${prefix} gateway of subnet ${s}: pick another address inside it.`);
-    }
-    const aux = pool.aux.find(([, v]) => v === value);
-    if (aux !== undefined) {
-        throw new IpamError(
-            field,
-            `${field} ${quoted} is reserved as auxiliary address ${quoteValue(aux[0])} of subnet ${s}: pick another address inside it.`,
-        );
-    }
+  const s = formatCidr(pool.subnet);
+  const prefix = `${field} ${quoted} is the`;
+  if (value === pool.subnet.network) {
+    throw new IpamError(field, `${prefix} network address of subnet ${s}: pick a host address inside it.`);
+  }
+  if (value === broadcastOf(pool.subnet)) {
+    throw new IpamError(field, `${prefix} broadcast address of subnet ${s}: pick a host address inside it.`);
+  }
+  if (value === pool.gateway) {
+    throw new IpamError(field, `${prefix} gateway of subnet ${s}: pick another address inside it.`);
+  }
+  const aux = pool.aux.find(([, v]) => v === value);
+  if (aux !== undefined) {
+    throw new IpamError(
+      field,
+      `${field} ${quoted} is reserved as auxiliary address ${quoteValue(aux[0])} of subnet ${s}: pick another address inside it.`,
+    );
+  }
 }

@@ -47,15 +47,15 @@ import { validateInterfaceName, validateNamespaceName } from "./names";
 
 /** `field.` for nested field names; nothing for top-level ones (field ""). */
 function pre(field: string): string {
-    return field === "" ? "" : `${field}.`;
+  return field === "" ? "" : `${field}.`;
 }
 
 /** The two scripts of a command resource. */
 export interface CommandScripts {
-    /** Script for `create` (idempotent, `set -e`, fails loudly naming the resource). */
-    create: string;
-    /** Script for `delete` (tolerates the object being gone already). */
-    delete: string;
+  /** Script for `create` (idempotent, `set -e`, fails loudly naming the resource). */
+  create: string;
+  /** Script for `delete` (tolerates the object being gone already). */
+  delete: string;
 }
 
 /**
@@ -64,18 +64,18 @@ export interface CommandScripts {
  * fix. Invalid names throw `NameError` from `./names`.
  */
 export class CommandArgError extends Error {
-    /** The offending field, e.g. `veth.ends[0].addresses[1]`. */
-    readonly field: string;
+  /** The offending field, e.g. `veth.ends[0].addresses[1]`. */
+  readonly field: string;
 
-    /**
-     * @param field the offending field
-     * @param message the full message
-     */
-    constructor(field: string, message: string) {
-        super(message);
-        this.name = "CommandArgError";
-        this.field = field;
-    }
+  /**
+   * @param field the offending field
+   * @param message the full message
+   */
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = "CommandArgError";
+    this.field = field;
+  }
 }
 
 /** Directory where `ip netns` keeps named namespaces. */
@@ -85,12 +85,12 @@ export const NETNS_DIR = "/var/run/netns";
 
 /** A validated address with prefix length, as returned by {@link validateCidrArg}. */
 export interface CidrArg {
-    /** 4 or 6. */
-    family: 4 | 6;
-    /** Prefix length. */
-    prefix: number;
-    /** The text as given (already validated), used verbatim in commands. */
-    text: string;
+  /** 4 or 6. */
+  family: 4 | 6;
+  /** Prefix length. */
+  prefix: number;
+  /** The text as given (already validated), used verbatim in commands. */
+  text: string;
 }
 
 /**
@@ -107,47 +107,41 @@ export interface CidrArg {
  * @throws CommandArgError
  */
 export function validateCidrArg(text: string, field: string, options: { network?: boolean } = {}): CidrArg {
-    if (typeof text !== "string") {
-        throw new CommandArgError(field, `${field} must be a string CIDR such as "10.0.0.1/24", not ${describe(text)}.`);
+  if (typeof text !== "string") {
+    throw new CommandArgError(field, `${field} must be a string CIDR such as "10.0.0.1/24", not ${describe(text)}.`);
+  }
+  const q = JSON.stringify(text);
+  const slash = text.indexOf("/");
+  if (slash < 0 && parseIp(text)) {
+    throw new CommandArgError(
+      field,
+      `${field} ${q} has no prefix length: write it as CIDR, e.g. ${JSON.stringify(`${text}/${text.includes(":") ? 64 : 24}`)}.`,
+    );
+  }
+  const ip = slash < 0 ? undefined : parseIp(text.slice(0, slash));
+  const prefixText = slash < 0 ? "" : text.slice(slash + 1);
+  if (!ip || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) {
+    throw new CommandArgError(
+      field,
+      `${field} ${q} is not an IPv4 or IPv6 CIDR: write an address with a prefix length, e.g. "10.0.0.1/24" or "fd00::1/64".`,
+    );
+  }
+  const prefix = Number(prefixText);
+  const bits = ip.family === 4 ? 32 : 128;
+  if (prefix > bits) {
+    throw new CommandArgError(field, `${field} ${q} has prefix length ${prefix}: IPv${ip.family} allows 0-${bits}.`);
+  }
+  if (options.network) {
+    const network = ip.bytes.map((b, i) => {
+      const keep = Math.max(0, Math.min(8, prefix - i * 8));
+      return b & ((0xff << (8 - keep)) & 0xff);
+    });
+    if (network.some((b, i) => b !== ip.bytes[i])) {
+      const suggested = `${formatBytes(ip.family, network)}/${prefix}`;
+      throw new CommandArgError(field, `${field} ${q} has host bits set: the network is ${JSON.stringify(suggested)}; use that.`);
     }
-    const q = JSON.stringify(text);
-    const slash = text.indexOf("/");
-    if (slash < 0 && parseIp(text)) {
-        throw new CommandArgError(
-            field,
-            `${field} ${q} has no prefix length: write it as CIDR, e.g. ${JSON.stringify(`${text}/${text.includes(":") ? 64 : 24}`)}.`,
-        );
-    }
-    const ip = slash < 0 ? undefined : parseIp(text.slice(0, slash));
-    const prefixText = slash < 0 ? "" : text.slice(slash + 1);
-    if (!ip || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) {
-        throw new CommandArgError(
-            field,
-            `${field} ${q} is not an IPv4 or IPv6 CIDR: write an address with a prefix length, e.g. "10.0.0.1/24" or "fd00::1/64".`,
-        );
-    }
-    const prefix = Number(prefixText);
-    const bits = ip.family === 4 ? 32 : 128;
-    if (prefix > bits) {
-        throw new CommandArgError(
-            field,
-            `${field} ${q} has prefix length ${prefix}: IPv${ip.family} allows 0-${bits}.`,
-        );
-    }
-    if (options.network) {
-        const network = ip.bytes.map((b, i) => {
-            const keep = Math.max(0, Math.min(8, prefix - i * 8));
-            return b & ((0xff << (8 - keep)) & 0xff);
-        });
-        if (network.some((b, i) => b !== ip.bytes[i])) {
-            const suggested = `${formatBytes(ip.family, network)}/${prefix}`;
-            throw new CommandArgError(
-                field,
-                `${field} ${q} has host bits set: the network is ${JSON.stringify(suggested)}; use that.`,
-            );
-        }
-    }
-    return { family: ip.family, prefix, text };
+  }
+  return { family: ip.family, prefix, text };
 }
 
 /**
@@ -159,25 +153,25 @@ export function validateCidrArg(text: string, field: string, options: { network?
  * @throws CommandArgError
  */
 export function validateIpArg(text: string, field: string): { family: 4 | 6; text: string } {
-    if (typeof text !== "string") {
-        throw new CommandArgError(field, `${field} must be a string address such as "10.0.0.1", not ${describe(text)}.`);
-    }
-    const ip = parseIp(text);
-    if (!ip) {
-        throw new CommandArgError(
-            field,
-            `${field} ${JSON.stringify(text)} is not an IPv4 or IPv6 address: write e.g. "10.0.0.1" or "fd00::1" (no prefix length).`,
-        );
-    }
-    return { family: ip.family, text };
+  if (typeof text !== "string") {
+    throw new CommandArgError(field, `${field} must be a string address such as "10.0.0.1", not ${describe(text)}.`);
+  }
+  const ip = parseIp(text);
+  if (!ip) {
+    throw new CommandArgError(
+      field,
+      `${field} ${JSON.stringify(text)} is not an IPv4 or IPv6 address: write e.g. "10.0.0.1" or "fd00::1" (no prefix length).`,
+    );
+  }
+  return { family: ip.family, text };
 }
 
 // ---------------------------------------------------------------- netns
 
 /** Arguments of {@link netnsCommands}. */
 export interface NetnsArgs {
-    /** Namespace name, as for `ip netns add`. */
-    name: string;
+  /** Namespace name, as for `ip netns add`. */
+  name: string;
 }
 
 /**
@@ -199,40 +193,40 @@ export interface NetnsArgs {
  * @example netnsCommands({ name: "r1" }).create
  */
 export function netnsCommands(args: NetnsArgs, field = "netns"): CommandScripts {
-    requireObject(args, field);
-    const name = validateNamespaceName(args.name, `${pre(field)}name`);
-    const resource = `netns ${name}`;
-    return {
-        create: script(resource, "create", [
-            ifBlock(`[ ! -e ${q(netnsPath(name))} ]`, [ip(undefined, "netns", "add", name)]),
-            ip(name, "link", "set", "dev", "lo", "up"),
-        ]),
-        delete: script(resource, "delete", [ifBlock(`[ -e ${q(netnsPath(name))} ]`, [ip(undefined, "netns", "del", name)])]),
-    };
+  requireObject(args, field);
+  const name = validateNamespaceName(args.name, `${pre(field)}name`);
+  const resource = `netns ${name}`;
+  return {
+    create: script(resource, "create", [
+      ifBlock(`[ ! -e ${q(netnsPath(name))} ]`, [ip(undefined, "netns", "add", name)]),
+      ip(name, "link", "set", "dev", "lo", "up"),
+    ]),
+    delete: script(resource, "delete", [ifBlock(`[ -e ${q(netnsPath(name))} ]`, [ip(undefined, "netns", "del", name)])]),
+  };
 }
 
 // ---------------------------------------------------------------- veth
 
 /** Where one end of a veth pair goes and how it is configured. */
 export interface VethEnd {
-    /** Namespace to move the end into; absent to keep it in the host (current) namespace. */
-    namespace?: string;
-    /** Name to give the end after moving it (e.g. `eth0`); absent to keep the original name. */
-    rename?: string;
-    /** Addresses to add, as CIDR (`10.250.1.6/24`); applied with `ip addr replace`. */
-    addresses?: readonly string[];
-    /** Bring the end up (default) or set it down (`false`). */
-    up?: boolean;
+  /** Namespace to move the end into; absent to keep it in the host (current) namespace. */
+  namespace?: string;
+  /** Name to give the end after moving it (e.g. `eth0`); absent to keep the original name. */
+  rename?: string;
+  /** Addresses to add, as CIDR (`10.250.1.6/24`); applied with `ip addr replace`. */
+  addresses?: readonly string[];
+  /** Bring the end up (default) or set it down (`false`). */
+  up?: boolean;
 }
 
 /** Arguments of {@link vethCommands}. */
 export interface VethArgs {
-    /** Name of the first end at creation (in the host namespace). */
-    name: string;
-    /** Name of the second end at creation (in the host namespace). */
-    peerName: string;
-    /** Placement of `[name, peerName]`, in that order. */
-    ends: readonly [VethEnd, VethEnd];
+  /** Name of the first end at creation (in the host namespace). */
+  name: string;
+  /** Name of the second end at creation (in the host namespace). */
+  peerName: string;
+  /** Placement of `[name, peerName]`, in that order. */
+  ends: readonly [VethEnd, VethEnd];
 }
 
 /**
@@ -273,118 +267,113 @@ export interface VethArgs {
  * })
  */
 export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
-    requireObject(args, field);
-    const name = validateInterfaceName(args.name, `${pre(field)}name`);
-    const peerName = validateInterfaceName(args.peerName, `${pre(field)}peerName`);
-    if (name === peerName) {
-        throw new CommandArgError(
-            `${pre(field)}peerName`,
-            `${pre(field)}peerName ${JSON.stringify(peerName)} is the same as ${pre(field)}name: the two ends of a veth pair need different names.`,
-        );
-    }
-    if (!Array.isArray(args.ends) || args.ends.length !== 2) {
-        const count = Array.isArray(args.ends) ? (args.ends as readonly unknown[]).length : -1;
-        const got = count < 0 ? describe(args.ends) : `${count} end${count === 1 ? "" : "s"}`;
-        throw new CommandArgError(
-            `${pre(field)}ends`,
-            `${pre(field)}ends must list exactly 2 ends (for ${pre(field)}name and ${pre(field)}peerName, in that order), got ${got}.`,
-        );
-    }
-    const ends = [name, peerName].map((original, i) => {
-        const f = `${pre(field)}ends[${i}]`;
-        const end = args.ends[i];
-        requireObject(end, f);
-        const namespace = end.namespace === undefined ? undefined : validateNamespaceName(end.namespace, `${f}.namespace`);
-        const final = end.rename === undefined ? original : validateInterfaceName(end.rename, `${f}.rename`);
-        return {
-            field: f,
-            original,
-            namespace,
-            final,
-            addresses: validateAddresses(end.addresses, `${f}.addresses`),
-            up: validateUp(end.up, `${f}.up`),
-        };
-    });
-    if (ends[0].namespace === ends[1].namespace && ends[0].final === ends[1].final) {
-        throw new CommandArgError(
-            `${pre(field)}ends[1]`,
-            `${pre(field)}ends[1] would be named ${JSON.stringify(ends[1].final)} in ${nsLabel(ends[1].namespace)}, ` +
-                `like ${pre(field)}ends[0]: give the two ends different final names.`,
-        );
-    }
-
-    // Every place an end can be while the script progresses, final place first.
-    const places = (e: (typeof ends)[number]): [string | undefined, string][] => {
-        const out: [string | undefined, string][] = [[e.namespace, e.final]];
-        if (e.namespace !== undefined && e.final !== e.original) out.push([e.namespace, e.original]);
-        if (e.namespace !== undefined || e.final !== e.original) out.push([undefined, e.original]);
-        return out;
-    };
-    const hasVeth = ([ns, dev]: [string | undefined, string]) => has(ns, "link", "show", "dev", dev, "type", "veth");
-
-    const namespaces = [...new Set(ends.map((e) => e.namespace).filter((n): n is string => n !== undefined))];
-    const create: string[] = namespaces.map(requireNamespace);
-    create.push(
-        ifBlock(
-            [...places(ends[0]), ...places(ends[1])].map((p) => `! ${hasVeth(p)}`).join(" && "),
-            [ip(undefined, "link", "add", name, "type", "veth", "peer", "name", peerName)],
-        ),
+  requireObject(args, field);
+  const name = validateInterfaceName(args.name, `${pre(field)}name`);
+  const peerName = validateInterfaceName(args.peerName, `${pre(field)}peerName`);
+  if (name === peerName) {
+    throw new CommandArgError(
+      `${pre(field)}peerName`,
+      `${pre(field)}peerName ${JSON.stringify(peerName)} is the same as ${pre(field)}name: the two ends of a veth pair need different names.`,
     );
-    const ordered = [...ends].sort((a, b) => Number(a.namespace === undefined) - Number(b.namespace === undefined));
-    for (const e of ordered) {
-        const branches: [string, string[]][] = [[hasVeth([e.namespace, e.final]), [":"]]];
-        if (e.namespace !== undefined) {
-            const rename = e.final !== e.original ? [ip(e.namespace, "link", "set", "dev", e.original, "name", e.final)] : [];
-            if (rename.length > 0) branches.push([hasVeth([e.namespace, e.original]), rename]);
-            branches.push([
-                hasVeth([undefined, e.original]),
-                [ip(undefined, "link", "set", "dev", e.original, "netns", e.namespace), ...rename],
-            ]);
-        } else if (e.final !== e.original) {
-            branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "name", e.final)]]);
-        }
-        const plan =
-            e.namespace === undefined
-                ? e.final === e.original
-                    ? ""
-                    : ` (to be renamed ${e.final})`
-                : e.final === e.original
-                  ? ` (to go to namespace ${e.namespace})`
-                  : ` (to be ${e.final} in namespace ${e.namespace})`;
-        const target = `end ${e.original}${plan}`;
-        const where =
-            e.namespace === undefined ? "the host namespace" : `either namespace ${e.namespace} or the host namespace`;
-        create.push(ifChain(branches, [fail(`${target} is not a veth in ${where}`)]));
-        for (const address of e.addresses) {
-            create.push(ip(e.namespace, "addr", "replace", address, "dev", e.final));
-        }
-        create.push(ip(e.namespace, "link", "set", "dev", e.final, e.up ? "up" : "down"));
-    }
-
-    const del = [...places(ends[0]), ...places(ends[1])].map(
-        (p) => [hasVeth(p), [ip(p[0], "link", "del", "dev", p[1])]] as [string, string[]],
+  }
+  if (!Array.isArray(args.ends) || args.ends.length !== 2) {
+    const count = Array.isArray(args.ends) ? (args.ends as readonly unknown[]).length : -1;
+    const got = count < 0 ? describe(args.ends) : `${count} end${count === 1 ? "" : "s"}`;
+    throw new CommandArgError(
+      `${pre(field)}ends`,
+      `${pre(field)}ends must list exactly 2 ends (for ${pre(field)}name and ${pre(field)}peerName, in that order), got ${got}.`,
     );
-    const resource = `veth ${name} (peer ${peerName})`;
+  }
+  const ends = [name, peerName].map((original, i) => {
+    const f = `${pre(field)}ends[${i}]`;
+    const end = args.ends[i];
+    requireObject(end, f);
+    const namespace = end.namespace === undefined ? undefined : validateNamespaceName(end.namespace, `${f}.namespace`);
+    const final = end.rename === undefined ? original : validateInterfaceName(end.rename, `${f}.rename`);
     return {
-        create: script(resource, "create", create),
-        delete: script(resource, "delete", [ifChain(del)]),
+      field: f,
+      original,
+      namespace,
+      final,
+      addresses: validateAddresses(end.addresses, `${f}.addresses`),
+      up: validateUp(end.up, `${f}.up`),
     };
+  });
+  if (ends[0].namespace === ends[1].namespace && ends[0].final === ends[1].final) {
+    throw new CommandArgError(
+      `${pre(field)}ends[1]`,
+      `${pre(field)}ends[1] would be named ${JSON.stringify(ends[1].final)} in ${nsLabel(ends[1].namespace)}, ` +
+        `like ${pre(field)}ends[0]: give the two ends different final names.`,
+    );
+  }
+
+  // Every place an end can be while the script progresses, final place first.
+  const places = (e: (typeof ends)[number]): [string | undefined, string][] => {
+    const out: [string | undefined, string][] = [[e.namespace, e.final]];
+    if (e.namespace !== undefined && e.final !== e.original) out.push([e.namespace, e.original]);
+    if (e.namespace !== undefined || e.final !== e.original) out.push([undefined, e.original]);
+    return out;
+  };
+  const hasVeth = ([ns, dev]: [string | undefined, string]) => has(ns, "link", "show", "dev", dev, "type", "veth");
+
+  const namespaces = [...new Set(ends.map((e) => e.namespace).filter((n): n is string => n !== undefined))];
+  const create: string[] = namespaces.map(requireNamespace);
+  create.push(
+    ifBlock([...places(ends[0]), ...places(ends[1])].map((p) => `! ${hasVeth(p)}`).join(" && "), [
+      ip(undefined, "link", "add", name, "type", "veth", "peer", "name", peerName),
+    ]),
+  );
+  const ordered = [...ends].sort((a, b) => Number(a.namespace === undefined) - Number(b.namespace === undefined));
+  for (const e of ordered) {
+    const branches: [string, string[]][] = [[hasVeth([e.namespace, e.final]), [":"]]];
+    if (e.namespace !== undefined) {
+      const rename = e.final !== e.original ? [ip(e.namespace, "link", "set", "dev", e.original, "name", e.final)] : [];
+      if (rename.length > 0) branches.push([hasVeth([e.namespace, e.original]), rename]);
+      branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "netns", e.namespace), ...rename]]);
+    } else if (e.final !== e.original) {
+      branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "name", e.final)]]);
+    }
+    const plan =
+      e.namespace === undefined
+        ? e.final === e.original
+          ? ""
+          : ` (to be renamed ${e.final})`
+        : e.final === e.original
+          ? ` (to go to namespace ${e.namespace})`
+          : ` (to be ${e.final} in namespace ${e.namespace})`;
+    const target = `end ${e.original}${plan}`;
+    const where = e.namespace === undefined ? "the host namespace" : `either namespace ${e.namespace} or the host namespace`;
+    create.push(ifChain(branches, [fail(`${target} is not a veth in ${where}`)]));
+    for (const address of e.addresses) {
+      create.push(ip(e.namespace, "addr", "replace", address, "dev", e.final));
+    }
+    create.push(ip(e.namespace, "link", "set", "dev", e.final, e.up ? "up" : "down"));
+  }
+
+  const del = [...places(ends[0]), ...places(ends[1])].map(
+    (p) => [hasVeth(p), [ip(p[0], "link", "del", "dev", p[1])]] as [string, string[]],
+  );
+  const resource = `veth ${name} (peer ${peerName})`;
+  return {
+    create: script(resource, "create", create),
+    delete: script(resource, "delete", [ifChain(del)]),
+  };
 }
 
 // ---------------------------------------------------------------- bridge
 
 /** Arguments of {@link linuxBridgeCommands}. */
 export interface LinuxBridgeArgs {
-    /** Bridge interface name. */
-    name: string;
-    /** Namespace to create it in; absent for the host (current) namespace. */
-    namespace?: string;
-    /** Addresses to add to the bridge, as CIDR. */
-    addresses?: readonly string[];
-    /** Bring the bridge up (default) or set it down (`false`). */
-    up?: boolean;
-    /** Existing interfaces in the same namespace to enslave (`ip link set dev P master NAME`). */
-    ports?: readonly string[];
+  /** Bridge interface name. */
+  name: string;
+  /** Namespace to create it in; absent for the host (current) namespace. */
+  namespace?: string;
+  /** Addresses to add to the bridge, as CIDR. */
+  addresses?: readonly string[];
+  /** Bring the bridge up (default) or set it down (`false`). */
+  up?: boolean;
+  /** Existing interfaces in the same namespace to enslave (`ip link set dev P master NAME`). */
+  ports?: readonly string[];
 }
 
 /**
@@ -408,67 +397,67 @@ export interface LinuxBridgeArgs {
  * @throws NameError | CommandArgError
  */
 export function linuxBridgeCommands(args: LinuxBridgeArgs, field = "bridge"): CommandScripts {
-    requireObject(args, field);
-    const name = validateInterfaceName(args.name, `${pre(field)}name`);
-    const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
-    const addresses = validateAddresses(args.addresses, `${pre(field)}addresses`);
-    const up = validateUp(args.up, `${pre(field)}up`);
-    if (args.ports !== undefined && !Array.isArray(args.ports)) {
-        throw new CommandArgError(`${pre(field)}ports`, `${pre(field)}ports must be an array of interface names, not ${describe(args.ports)}.`);
+  requireObject(args, field);
+  const name = validateInterfaceName(args.name, `${pre(field)}name`);
+  const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
+  const addresses = validateAddresses(args.addresses, `${pre(field)}addresses`);
+  const up = validateUp(args.up, `${pre(field)}up`);
+  if (args.ports !== undefined && !Array.isArray(args.ports)) {
+    throw new CommandArgError(`${pre(field)}ports`, `${pre(field)}ports must be an array of interface names, not ${describe(args.ports)}.`);
+  }
+  const ports = (args.ports ?? []).map((p: string, i: number) => validateInterfaceName(p, `${pre(field)}ports[${i}]`));
+  ports.forEach((p, i) => {
+    if (p === name) {
+      throw new CommandArgError(
+        `${pre(field)}ports[${i}]`,
+        `${pre(field)}ports[${i}] ${JSON.stringify(p)} is the bridge itself: list the interfaces to attach to ${name}.`,
+      );
     }
-    const ports = (args.ports ?? []).map((p: string, i: number) => validateInterfaceName(p, `${pre(field)}ports[${i}]`));
-    ports.forEach((p, i) => {
-        if (p === name) {
-            throw new CommandArgError(
-                `${pre(field)}ports[${i}]`,
-                `${pre(field)}ports[${i}] ${JSON.stringify(p)} is the bridge itself: list the interfaces to attach to ${name}.`,
-            );
-        }
-        if (ports.indexOf(p) !== i) {
-            throw new CommandArgError(`${pre(field)}ports[${i}]`, `${pre(field)}ports lists ${JSON.stringify(p)} twice: list each port once.`);
-        }
-    });
+    if (ports.indexOf(p) !== i) {
+      throw new CommandArgError(`${pre(field)}ports[${i}]`, `${pre(field)}ports lists ${JSON.stringify(p)} twice: list each port once.`);
+    }
+  });
 
-    const create: string[] = namespace === undefined ? [] : [requireNamespace(namespace)];
-    create.push(
-        ifChain(
-            [
-                [has(namespace, "link", "show", "dev", name, "type", "bridge"), [":"]],
-                [has(namespace, "link", "show", "dev", name), [fail(`interface ${name} exists in ${nsLabel(namespace)} but is not a bridge`)]],
-            ],
-            [ip(namespace, "link", "add", "name", name, "type", "bridge")],
-        ),
-    );
-    for (const port of ports) {
-        create.push(`${has(namespace, "link", "show", "dev", port)} || ${fail(`port ${port} does not exist in ${nsLabel(namespace)}`)}`);
-        create.push(ip(namespace, "link", "set", "dev", port, "master", name));
-    }
-    for (const address of addresses) {
-        create.push(ip(namespace, "addr", "replace", address, "dev", name));
-    }
-    create.push(ip(namespace, "link", "set", "dev", name, up ? "up" : "down"));
+  const create: string[] = namespace === undefined ? [] : [requireNamespace(namespace)];
+  create.push(
+    ifChain(
+      [
+        [has(namespace, "link", "show", "dev", name, "type", "bridge"), [":"]],
+        [has(namespace, "link", "show", "dev", name), [fail(`interface ${name} exists in ${nsLabel(namespace)} but is not a bridge`)]],
+      ],
+      [ip(namespace, "link", "add", "name", name, "type", "bridge")],
+    ),
+  );
+  for (const port of ports) {
+    create.push(`${has(namespace, "link", "show", "dev", port)} || ${fail(`port ${port} does not exist in ${nsLabel(namespace)}`)}`);
+    create.push(ip(namespace, "link", "set", "dev", port, "master", name));
+  }
+  for (const address of addresses) {
+    create.push(ip(namespace, "addr", "replace", address, "dev", name));
+  }
+  create.push(ip(namespace, "link", "set", "dev", name, up ? "up" : "down"));
 
-    const resource = `bridge ${name}${namespace === undefined ? "" : ` in namespace ${namespace}`}`;
-    return {
-        create: script(resource, "create", create),
-        delete: script(resource, "delete", [
-            ifBlock(has(namespace, "link", "show", "dev", name, "type", "bridge"), [ip(namespace, "link", "del", "dev", name)]),
-        ]),
-    };
+  const resource = `bridge ${name}${namespace === undefined ? "" : ` in namespace ${namespace}`}`;
+  return {
+    create: script(resource, "create", create),
+    delete: script(resource, "delete", [
+      ifBlock(has(namespace, "link", "show", "dev", name, "type", "bridge"), [ip(namespace, "link", "del", "dev", name)]),
+    ]),
+  };
 }
 
 // ---------------------------------------------------------------- routes
 
 /** Arguments of {@link routeCommands}. */
 export interface RouteArgs {
-    /** Destination network as CIDR with zero host bits (`10.0.0.0/24`), or `"default"`. */
-    destination: string;
-    /** Gateway address, same family as the destination. */
-    via?: string;
-    /** Outgoing interface. */
-    dev?: string;
-    /** Namespace whose main routing table to change; absent for the host (current) namespace. */
-    namespace?: string;
+  /** Destination network as CIDR with zero host bits (`10.0.0.0/24`), or `"default"`. */
+  destination: string;
+  /** Gateway address, same family as the destination. */
+  via?: string;
+  /** Outgoing interface. */
+  dev?: string;
+  /** Namespace whose main routing table to change; absent for the host (current) namespace. */
+  namespace?: string;
 }
 
 /**
@@ -490,44 +479,39 @@ export interface RouteArgs {
  * @throws NameError | CommandArgError
  */
 export function routeCommands(args: RouteArgs, field = "route"): CommandScripts {
-    requireObject(args, field);
-    const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
-    const destination =
-        args.destination === "default"
-            ? undefined
-            : validateCidrArg(args.destination, `${pre(field)}destination`, { network: true });
-    const via = args.via === undefined ? undefined : validateIpArg(args.via, `${pre(field)}via`);
-    const dev = args.dev === undefined ? undefined : validateInterfaceName(args.dev, `${pre(field)}dev`);
-    if (via === undefined && dev === undefined) {
-        throw new CommandArgError(
-            field,
-            `${field === "" ? "route" : field} has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.`,
-        );
-    }
-    if (destination && via && destination.family !== via.family) {
-        throw new CommandArgError(
-            `${pre(field)}via`,
-            `${pre(field)}via ${JSON.stringify(via.text)} is IPv${via.family} but ${pre(field)}destination ` +
-                `${JSON.stringify(destination.text)} is IPv${destination.family}: use a gateway of the same family.`,
-        );
-    }
-    const family = destination?.family ?? via?.family ?? 4;
-    const dest = destination?.text ?? "default";
-    const tail = [...(via ? ["via", via.text] : []), ...(dev ? ["dev", dev] : [])];
-    const familyFlag = `-${family}`;
+  requireObject(args, field);
+  const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
+  const destination =
+    args.destination === "default" ? undefined : validateCidrArg(args.destination, `${pre(field)}destination`, { network: true });
+  const via = args.via === undefined ? undefined : validateIpArg(args.via, `${pre(field)}via`);
+  const dev = args.dev === undefined ? undefined : validateInterfaceName(args.dev, `${pre(field)}dev`);
+  if (via === undefined && dev === undefined) {
+    throw new CommandArgError(
+      field,
+      `${field === "" ? "route" : field} has neither via nor dev: set via (the gateway address), dev (the outgoing interface), or both.`,
+    );
+  }
+  if (destination && via && destination.family !== via.family) {
+    throw new CommandArgError(
+      `${pre(field)}via`,
+      `${pre(field)}via ${JSON.stringify(via.text)} is IPv${via.family} but ${pre(field)}destination ` +
+        `${JSON.stringify(destination.text)} is IPv${destination.family}: use a gateway of the same family.`,
+    );
+  }
+  const family = destination?.family ?? via?.family ?? 4;
+  const dest = destination?.text ?? "default";
+  const tail = [...(via ? ["via", via.text] : []), ...(dev ? ["dev", dev] : [])];
+  const familyFlag = `-${family}`;
 
-    const create: string[] = namespace === undefined ? [] : [requireNamespace(namespace)];
-    create.push(ip(namespace, familyFlag, "route", "replace", dest, ...tail));
-    const resource =
-        `route ${dest}${destination ? "" : ` (IPv${family})`}` + (namespace === undefined ? "" : ` in namespace ${namespace}`);
-    return {
-        create: script(resource, "create", create),
-        delete: script(resource, "delete", [
-            ifBlock(has(namespace, familyFlag, "route", "show", "exact", dest), [
-                ip(namespace, familyFlag, "route", "del", dest),
-            ]),
-        ]),
-    };
+  const create: string[] = namespace === undefined ? [] : [requireNamespace(namespace)];
+  create.push(ip(namespace, familyFlag, "route", "replace", dest, ...tail));
+  const resource = `route ${dest}${destination ? "" : ` (IPv${family})`}` + (namespace === undefined ? "" : ` in namespace ${namespace}`);
+  return {
+    create: script(resource, "create", create),
+    delete: script(resource, "delete", [
+      ifBlock(has(namespace, familyFlag, "route", "show", "exact", dest), [ip(namespace, familyFlag, "route", "del", dest)]),
+    ]),
+  };
 }
 
 // ---------------------------------------------------------------- script assembly
@@ -536,157 +520,157 @@ const q = shellQuote;
 
 /** `ip [-n NS] ARGS…`, every word shell-quoted. */
 function ip(namespace: string | undefined, ...args: string[]): string {
-    return ["ip", ...(namespace === undefined ? [] : ["-n", namespace]), ...args].map(q).join(" ");
+  return ["ip", ...(namespace === undefined ? [] : ["-n", namespace]), ...args].map(q).join(" ");
 }
 
 /** `dw_has [-n NS] ARGS…`: true when `ip …` prints something. */
 function has(namespace: string | undefined, ...args: string[]): string {
-    return ip(namespace, ...args).replace(/^ip /, "dw_has ");
+  return ip(namespace, ...args).replace(/^ip /, "dw_has ");
 }
 
 function fail(message: string): string {
-    return `dw_fail ${q(message)}`;
+  return `dw_fail ${q(message)}`;
 }
 
 function netnsPath(name: string): string {
-    return `${NETNS_DIR}/${name}`;
+  return `${NETNS_DIR}/${name}`;
 }
 
 function requireNamespace(namespace: string): string {
-    return `[ -e ${q(netnsPath(namespace))} ] || ${fail(`namespace ${namespace} does not exist; create it first`)}`;
+  return `[ -e ${q(netnsPath(namespace))} ] || ${fail(`namespace ${namespace} does not exist; create it first`)}`;
 }
 
 function nsLabel(namespace: string | undefined): string {
-    return namespace === undefined ? "the host namespace" : `namespace ${namespace}`;
+  return namespace === undefined ? "the host namespace" : `namespace ${namespace}`;
 }
 
 function indent(lines: readonly string[]): string[] {
-    return lines.flatMap((l) => l.split("\n")).map((l) => `  ${l}`);
+  return lines.flatMap((l) => l.split("\n")).map((l) => `  ${l}`);
 }
 
 function ifBlock(condition: string, body: readonly string[]): string {
-    return [`if ${condition}; then`, ...indent(body), "fi"].join("\n");
+  return [`if ${condition}; then`, ...indent(body), "fi"].join("\n");
 }
 
 function ifChain(branches: readonly [string, readonly string[]][], otherwise?: readonly string[]): string {
-    const lines: string[] = [];
-    branches.forEach(([condition, body], i) => {
-        lines.push(`${i === 0 ? "if" : "elif"} ${condition}; then`, ...indent(body));
-    });
-    if (otherwise) lines.push("else", ...indent(otherwise));
-    lines.push("fi");
-    return lines.join("\n");
+  const lines: string[] = [];
+  branches.forEach(([condition, body], i) => {
+    lines.push(`${i === 0 ? "if" : "elif"} ${condition}; then`, ...indent(body));
+  });
+  if (otherwise) lines.push("else", ...indent(otherwise));
+  lines.push("fi");
+  return lines.join("\n");
 }
 
 function script(resource: string, phase: "create" | "delete", body: readonly string[]): string {
-    const text = body.join("\n");
-    return [
-        "set -e",
-        `dw_res=${q(resource)}`,
-        ...(text.includes("dw_fail ") ? [`dw_fail() { echo "dockwire: $dw_res: $*" >&2; trap - EXIT; exit 1; }`] : []),
-        ...(text.includes("dw_has ") ? [`dw_has() { [ -n "$(ip "$@" 2>/dev/null)" ]; }`] : []),
-        `trap 'dw_rc=$?; [ "$dw_rc" -eq 0 ] || echo "dockwire: $dw_res: ${phase} failed (exit $dw_rc)" >&2' EXIT`,
-        ...body,
-        "",
-    ].join("\n");
+  const text = body.join("\n");
+  return [
+    "set -e",
+    `dw_res=${q(resource)}`,
+    ...(text.includes("dw_fail ") ? [`dw_fail() { echo "dockwire: $dw_res: $*" >&2; trap - EXIT; exit 1; }`] : []),
+    ...(text.includes("dw_has ") ? [`dw_has() { [ -n "$(ip "$@" 2>/dev/null)" ]; }`] : []),
+    `trap 'dw_rc=$?; [ "$dw_rc" -eq 0 ] || echo "dockwire: $dw_res: ${phase} failed (exit $dw_rc)" >&2' EXIT`,
+    ...body,
+    "",
+  ].join("\n");
 }
 
 // ---------------------------------------------------------------- validation helpers
 
 function requireObject(value: unknown, field: string): void {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new CommandArgError(field, `${field} must be an object, not ${describe(value)}.`);
-    }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CommandArgError(field, `${field} must be an object, not ${describe(value)}.`);
+  }
 }
 
 function validateAddresses(addresses: unknown, field: string): string[] {
-    if (addresses === undefined) return [];
-    if (!Array.isArray(addresses)) {
-        throw new CommandArgError(field, `${field} must be an array of CIDRs such as ["10.0.0.1/24"], not ${describe(addresses)}.`);
-    }
-    return addresses.map((a, i) => validateCidrArg(a as string, `${field}[${i}]`).text);
+  if (addresses === undefined) return [];
+  if (!Array.isArray(addresses)) {
+    throw new CommandArgError(field, `${field} must be an array of CIDRs such as ["10.0.0.1/24"], not ${describe(addresses)}.`);
+  }
+  return addresses.map((a, i) => validateCidrArg(a as string, `${field}[${i}]`).text);
 }
 
 function validateUp(up: unknown, field: string): boolean {
-    if (up === undefined) return true;
-    if (typeof up !== "boolean") {
-        throw new CommandArgError(field, `${field} must be true or false, not ${describe(up)}.`);
-    }
-    return up;
+  if (up === undefined) return true;
+  if (typeof up !== "boolean") {
+    throw new CommandArgError(field, `${field} must be true or false, not ${describe(up)}.`);
+  }
+  return up;
 }
 
 function describe(value: unknown): string {
-    if (value === null) return "null";
-    if (value === undefined) return "undefined";
-    if (Array.isArray(value)) return "an array";
-    if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-    if (typeof value === "number") return `the number ${value}`;
-    return `a ${typeof value}`;
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "number") return `the number ${value}`;
+  return `a ${typeof value}`;
 }
 
 interface ParsedIp {
-    family: 4 | 6;
-    bytes: number[];
+  family: 4 | 6;
+  bytes: number[];
 }
 
 function parseIp(text: string): ParsedIp | undefined {
-    const v4 = parseIPv4(text);
-    if (v4) return { family: 4, bytes: v4 };
-    const v6 = parseIPv6(text);
-    return v6 ? { family: 6, bytes: v6 } : undefined;
+  const v4 = parseIPv4(text);
+  if (v4) return { family: 4, bytes: v4 };
+  const v6 = parseIPv6(text);
+  return v6 ? { family: 6, bytes: v6 } : undefined;
 }
 
 function parseIPv4(text: string): number[] | undefined {
-    const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text);
-    if (!m) return undefined;
-    const bytes = m.slice(1).map(Number);
-    return bytes.every((b) => b <= 255) ? bytes : undefined;
+  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text);
+  if (!m) return undefined;
+  const bytes = m.slice(1).map(Number);
+  return bytes.every((b) => b <= 255) ? bytes : undefined;
 }
 
 /** IPv6 to 16 bytes; accepts `::` and a trailing dotted IPv4, rejects zones. */
 function parseIPv6(text: string): number[] | undefined {
-    if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(":")) return undefined;
-    let s = text;
-    let tail4: number[] = [];
-    if (s.includes(".")) {
-        const cut = s.lastIndexOf(":");
-        const v4 = parseIPv4(s.slice(cut + 1));
-        if (!v4) return undefined;
-        tail4 = v4;
-        // Drop the IPv4 part and its ":" separator, but keep a "::" right before it.
-        s = s.slice(0, cut + 1);
-        s = s.endsWith("::") ? s : s.slice(0, -1);
-    }
-    const wantGroups = tail4.length ? 6 : 8;
-    const gap = s.indexOf("::");
-    let groups: string[];
-    if (gap >= 0) {
-        if (s.indexOf("::", gap + 1) >= 0) return undefined;
-        const head = s.slice(0, gap) === "" ? [] : s.slice(0, gap).split(":");
-        const rest = s.slice(gap + 2) === "" ? [] : s.slice(gap + 2).split(":");
-        if (head.length + rest.length > wantGroups - 1) return undefined;
-        groups = [...head, ...Array<string>(wantGroups - head.length - rest.length).fill("0"), ...rest];
-    } else {
-        groups = s === "" ? [] : s.split(":");
-        if (groups.length !== wantGroups) return undefined;
-    }
-    if (!groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
-    return [...groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]), ...tail4];
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(":")) return undefined;
+  let s = text;
+  let tail4: number[] = [];
+  if (s.includes(".")) {
+    const cut = s.lastIndexOf(":");
+    const v4 = parseIPv4(s.slice(cut + 1));
+    if (!v4) return undefined;
+    tail4 = v4;
+    // Drop the IPv4 part and its ":" separator, but keep a "::" right before it.
+    s = s.slice(0, cut + 1);
+    s = s.endsWith("::") ? s : s.slice(0, -1);
+  }
+  const wantGroups = tail4.length ? 6 : 8;
+  const gap = s.indexOf("::");
+  let groups: string[];
+  if (gap >= 0) {
+    if (s.indexOf("::", gap + 1) >= 0) return undefined;
+    const head = s.slice(0, gap) === "" ? [] : s.slice(0, gap).split(":");
+    const rest = s.slice(gap + 2) === "" ? [] : s.slice(gap + 2).split(":");
+    if (head.length + rest.length > wantGroups - 1) return undefined;
+    groups = [...head, ...Array<string>(wantGroups - head.length - rest.length).fill("0"), ...rest];
+  } else {
+    groups = s === "" ? [] : s.split(":");
+    if (groups.length !== wantGroups) return undefined;
+  }
+  if (!groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
+  return [...groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]), ...tail4];
 }
 
 function formatBytes(family: 4 | 6, bytes: number[]): string {
-    if (family === 4) return bytes.join(".");
-    const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
-    let best = -1;
-    let bestLen = 1;
-    for (let i = 0; i < 8; i++) {
-        let j = i;
-        while (j < 8 && groups[j] === 0) j++;
-        if (j - i > bestLen) {
-            best = i;
-            bestLen = j - i;
-        }
+  if (family === 4) return bytes.join(".");
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
     }
-    const hex = groups.map((g) => g.toString(16));
-    return best < 0 ? hex.join(":") : `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  return best < 0 ? hex.join(":") : `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
 }

@@ -32,14 +32,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    CommandArgError,
-    CommandScripts,
-    linuxBridgeCommands,
-    netnsCommands,
-    routeCommands,
-    vethCommands,
-} from "./commands";
+import { CommandArgError, CommandScripts, linuxBridgeCommands, netnsCommands, routeCommands, vethCommands } from "./commands";
 import { NameError } from "./names";
 
 /** Type token of {@link NetworkNamespace}. */
@@ -59,8 +52,8 @@ export const LOCAL_INTERPRETER: readonly string[] = ["/bin/sh", "-c"];
  * replaces the child, deleting the old object before creating the new one.
  */
 export const COMMAND_REPLACE_OPTIONS = {
-    replaceOnChanges: ["create", "delete"],
-    deleteBeforeReplace: true,
+  replaceOnChanges: ["create", "delete"],
+  deleteBeforeReplace: true,
 } as const;
 
 /** The command child of a component: local, or remote when `connection` is set. */
@@ -68,22 +61,22 @@ export type NetnsCommand = command.local.Command | command.remote.Command;
 
 /** Where a component's scripts run. */
 export interface CommandHostArgs {
-    /**
-     * SSH connection to the Linux host to run the scripts on, as a
-     * `command.remote.Command`. The user must be root (or otherwise hold
-     * CAP_NET_ADMIN and write access to /var/run/netns) and have a POSIX
-     * login shell.
-     *
-     * Defaults to running locally with `/bin/sh -c` (`command.local.Command`).
-     *
-     * Setting or clearing it swaps the local child for a remote one (or back):
-     * the new child is created first and the old one deleted at the end of
-     * the update. Changing the connection itself (host, port, credentials) is
-     * an in-place update that re-runs `create` on the new target and runs no
-     * `delete` on the old one: to move an object to another host, replace the
-     * component (`pulumi up --replace`) or remove it and add a new one.
-     */
-    connection?: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+  /**
+   * SSH connection to the Linux host to run the scripts on, as a
+   * `command.remote.Command`. The user must be root (or otherwise hold
+   * CAP_NET_ADMIN and write access to /var/run/netns) and have a POSIX
+   * login shell.
+   *
+   * Defaults to running locally with `/bin/sh -c` (`command.local.Command`).
+   *
+   * Setting or clearing it swaps the local child for a remote one (or back):
+   * the new child is created first and the old one deleted at the end of
+   * the update. Changing the connection itself (host, port, credentials) is
+   * an in-place update that re-runs `create` on the new target and runs no
+   * `delete` on the old one: to move an object to another host, replace the
+   * component (`pulumi up --replace`) or remove it and add a new one.
+   */
+  connection?: pulumi.Input<command.types.input.remote.ConnectionArgs>;
 }
 
 /**
@@ -97,13 +90,13 @@ export type NamespaceRef = string | NetworkNamespace;
 
 /** Arguments for {@link NetworkNamespace}. */
 export interface NetworkNamespaceArgs extends CommandHostArgs {
-    /**
-     * Namespace name, as for `ip netns add` (a file under /var/run/netns):
-     * 1-64 of letters, digits, `_`, `.`, `-`, starting with a letter or digit.
-     * Required. Changing it replaces the namespace (the old one is deleted
-     * first, destroying every interface inside it).
-     */
-    name: string;
+  /**
+   * Namespace name, as for `ip netns add` (a file under /var/run/netns):
+   * 1-64 of letters, digits, `_`, `.`, `-`, starting with a letter or digit.
+   * Required. Changing it replaces the namespace (the old one is deleted
+   * first, destroying every interface inside it).
+   */
+  name: string;
 }
 
 /**
@@ -122,77 +115,77 @@ export interface NetworkNamespaceArgs extends CommandHostArgs {
  * const r1 = new NetworkNamespace("r1", { name: "r1" });
  */
 export class NetworkNamespace extends pulumi.ComponentResource {
-    /** The namespace name, known at construction. */
-    public readonly namespaceName: string;
-    /** Whether the scripts run over SSH (`connection` was set). */
-    public readonly remote: boolean;
-    /** The command resource (`${name}-netns`). */
-    public readonly command: NetnsCommand;
-    /** The namespace name, resolving once the namespace is created (carries the dependency). */
-    public readonly namespace: pulumi.Output<string>;
+  /** The namespace name, known at construction. */
+  public readonly namespaceName: string;
+  /** Whether the scripts run over SSH (`connection` was set). */
+  public readonly remote: boolean;
+  /** The command resource (`${name}-netns`). */
+  public readonly command: NetnsCommand;
+  /** The namespace name, resolving once the namespace is created (carries the dependency). */
+  public readonly namespace: pulumi.Output<string>;
 
-    /**
-     * @param name the component name; the child is `${name}-netns`
-     * @param args the namespace
-     * @param opts component options (providers, protect, ...) flow to the child
-     * @throws NameError | CommandArgError for invalid arguments, before anything is registered
-     */
-    constructor(name: string, args: NetworkNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const scripts = validated("dockwire:netns:NetworkNamespace", name, () => {
-            requireArgs(args);
-            return netnsCommands({ name: args.name }, "");
-        });
-        super(NETWORK_NAMESPACE_TYPE, name, {}, opts);
-        this.namespaceName = args.name;
-        this.remote = isRemote(args.connection);
-        this.command = newCommand(`${name}-netns`, scripts, args.connection, { parent: this });
-        this.namespace = this.command.urn.apply(() => args.name);
-        this.registerOutputs({ namespace: this.namespace });
-    }
+  /**
+   * @param name the component name; the child is `${name}-netns`
+   * @param args the namespace
+   * @param opts component options (providers, protect, ...) flow to the child
+   * @throws NameError | CommandArgError for invalid arguments, before anything is registered
+   */
+  constructor(name: string, args: NetworkNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const scripts = validated("dockwire:netns:NetworkNamespace", name, () => {
+      requireArgs(args);
+      return netnsCommands({ name: args.name }, "");
+    });
+    super(NETWORK_NAMESPACE_TYPE, name, {}, opts);
+    this.namespaceName = args.name;
+    this.remote = isRemote(args.connection);
+    this.command = newCommand(`${name}-netns`, scripts, args.connection, { parent: this });
+    this.namespace = this.command.urn.apply(() => args.name);
+    this.registerOutputs({ namespace: this.namespace });
+  }
 }
 
 // ---------------------------------------------------------------- VethPair
 
 /** Placement and configuration of one end of a {@link VethPair}. */
 export interface VethPairEndArgs {
-    /**
-     * Namespace to move this end into, by name or as a {@link NetworkNamespace}
-     * (which also orders the pair after it). Defaults to staying in the host
-     * namespace (the namespace the scripts run in). Changing it replaces the pair.
-     */
-    namespace?: NamespaceRef;
-    /**
-     * Name to give this end after moving it (e.g. `eth0`), at most 15
-     * characters. Defaults to keeping the name it was created with. Changing
-     * it replaces the pair.
-     */
-    rename?: string;
-    /**
-     * Addresses to add, as CIDR (`10.250.1.6/24`, `fd00::1/64`). Defaults to
-     * none. Changing them replaces the pair (the scripts only ever add
-     * addresses, so replacing is what removes a dropped one).
-     */
-    addresses?: readonly string[];
-    /** Bring the end up (`true`) or set it down. Defaults to `true`. Changing it replaces the pair. */
-    up?: boolean;
+  /**
+   * Namespace to move this end into, by name or as a {@link NetworkNamespace}
+   * (which also orders the pair after it). Defaults to staying in the host
+   * namespace (the namespace the scripts run in). Changing it replaces the pair.
+   */
+  namespace?: NamespaceRef;
+  /**
+   * Name to give this end after moving it (e.g. `eth0`), at most 15
+   * characters. Defaults to keeping the name it was created with. Changing
+   * it replaces the pair.
+   */
+  rename?: string;
+  /**
+   * Addresses to add, as CIDR (`10.250.1.6/24`, `fd00::1/64`). Defaults to
+   * none. Changing them replaces the pair (the scripts only ever add
+   * addresses, so replacing is what removes a dropped one).
+   */
+  addresses?: readonly string[];
+  /** Bring the end up (`true`) or set it down. Defaults to `true`. Changing it replaces the pair. */
+  up?: boolean;
 }
 
 /** Arguments for {@link VethPair}. */
 export interface VethPairArgs extends CommandHostArgs {
-    /**
-     * Name of the first end when it is created in the host namespace, at most
-     * 15 characters of letters, digits, `_`, `.`, `-`. Required. Changing it
-     * replaces the pair.
-     */
-    name: string;
-    /** Name of the second end when it is created, same rules as `name`. Required. Changing it replaces the pair. */
-    peerName: string;
-    /**
-     * Placement of `[name, peerName]`, in that order. Defaults to
-     * `[{}, {}]`: both ends stay in the host namespace under their names,
-     * up, without addresses. Changing it replaces the pair.
-     */
-    ends?: readonly [VethPairEndArgs, VethPairEndArgs];
+  /**
+   * Name of the first end when it is created in the host namespace, at most
+   * 15 characters of letters, digits, `_`, `.`, `-`. Required. Changing it
+   * replaces the pair.
+   */
+  name: string;
+  /** Name of the second end when it is created, same rules as `name`. Required. Changing it replaces the pair. */
+  peerName: string;
+  /**
+   * Placement of `[name, peerName]`, in that order. Defaults to
+   * `[{}, {}]`: both ends stay in the host namespace under their names,
+   * up, without addresses. Changing it replaces the pair.
+   */
+  ends?: readonly [VethPairEndArgs, VethPairEndArgs];
 }
 
 /** `ends` with namespaces resolved to names, as the builder takes them. */
@@ -200,10 +193,10 @@ type VethEnds = readonly [VethPairEndArgs & { namespace?: string }, VethPairEndA
 
 /** Where an end of a {@link VethPair} ends up. */
 export interface VethPairEnd {
-    /** Its final interface name (after any rename). */
-    name: string;
-    /** Its namespace; `undefined` for the host namespace. */
-    namespace?: string;
+  /** Its final interface name (after any rename). */
+  name: string;
+  /** Its namespace; `undefined` for the host namespace. */
+  namespace?: string;
 }
 
 /**
@@ -228,83 +221,78 @@ export interface VethPairEnd {
  * });
  */
 export class VethPair extends pulumi.ComponentResource {
-    /** Final placement of `[name, peerName]`, known at construction. */
-    public readonly ends: readonly [VethPairEnd, VethPairEnd];
-    /** The command resource (`${name}-veth`). */
-    public readonly command: NetnsCommand;
-    /** The final names of the two ends, resolving once the pair is created. */
-    public readonly endNames: pulumi.Output<[string, string]>;
+  /** Final placement of `[name, peerName]`, known at construction. */
+  public readonly ends: readonly [VethPairEnd, VethPairEnd];
+  /** The command resource (`${name}-veth`). */
+  public readonly command: NetnsCommand;
+  /** The final names of the two ends, resolving once the pair is created. */
+  public readonly endNames: pulumi.Output<[string, string]>;
 
-    /**
-     * @param name the component name; the child is `${name}-veth`
-     * @param args the pair and the placement of its ends
-     * @param opts component options (providers, protect, ...) flow to the child
-     * @throws NameError | CommandArgError for invalid arguments, before anything is registered
-     */
-    constructor(name: string, args: VethPairArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated("dockwire:netns:VethPair", name, () => {
-            requireArgs(args);
-            const given: unknown = args.ends ?? [{}, {}];
-            const deps: NetworkNamespace[] = [];
-            const ends = Array.isArray(given)
-                ? given.map((end: unknown, i) =>
-                      typeof end === "object" && end !== null
-                          ? {
-                                ...(end as VethPairEndArgs),
-                                namespace: resolveNamespace(
-                                    (end as VethPairEndArgs).namespace,
-                                    `ends[${i}].namespace`,
-                                    args.connection,
-                                    deps,
-                                ),
-                            }
-                          : end,
-                  )
-                : given;
-            // The builder checks everything, including the shape of `ends`.
-            const scripts = vethCommands({ name: args.name, peerName: args.peerName, ends: ends as VethEnds }, "");
-            const valid = ends as VethEnds;
-            const placed = [args.name, args.peerName].map((original, i) => ({
-                name: valid[i].rename ?? original,
-                ...(valid[i].namespace === undefined ? {} : { namespace: valid[i].namespace }),
-            })) as [VethPairEnd, VethPairEnd];
-            return { scripts, deps, placed };
-        });
-        super(VETH_PAIR_TYPE, name, {}, opts);
-        this.ends = plan.placed;
-        this.command = newCommand(`${name}-veth`, plan.scripts, args.connection, dependsOn(this, plan.deps));
-        const names: [string, string] = [this.ends[0].name, this.ends[1].name];
-        this.endNames = this.command.urn.apply(() => names);
-        this.registerOutputs({ endNames: this.endNames });
-    }
+  /**
+   * @param name the component name; the child is `${name}-veth`
+   * @param args the pair and the placement of its ends
+   * @param opts component options (providers, protect, ...) flow to the child
+   * @throws NameError | CommandArgError for invalid arguments, before anything is registered
+   */
+  constructor(name: string, args: VethPairArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = validated("dockwire:netns:VethPair", name, () => {
+      requireArgs(args);
+      const given: unknown = args.ends ?? [{}, {}];
+      const deps: NetworkNamespace[] = [];
+      const ends = Array.isArray(given)
+        ? given.map((end: unknown, i) =>
+            typeof end === "object" && end !== null
+              ? {
+                  ...(end as VethPairEndArgs),
+                  namespace: resolveNamespace((end as VethPairEndArgs).namespace, `ends[${i}].namespace`, args.connection, deps),
+                }
+              : end,
+          )
+        : given;
+      // The builder checks everything, including the shape of `ends`.
+      const scripts = vethCommands({ name: args.name, peerName: args.peerName, ends: ends as VethEnds }, "");
+      const valid = ends as VethEnds;
+      const placed = [args.name, args.peerName].map((original, i) => ({
+        name: valid[i].rename ?? original,
+        ...(valid[i].namespace === undefined ? {} : { namespace: valid[i].namespace }),
+      })) as [VethPairEnd, VethPairEnd];
+      return { scripts, deps, placed };
+    });
+    super(VETH_PAIR_TYPE, name, {}, opts);
+    this.ends = plan.placed;
+    this.command = newCommand(`${name}-veth`, plan.scripts, args.connection, dependsOn(this, plan.deps));
+    const names: [string, string] = [this.ends[0].name, this.ends[1].name];
+    this.endNames = this.command.urn.apply(() => names);
+    this.registerOutputs({ endNames: this.endNames });
+  }
 }
 
 // ---------------------------------------------------------------- LinuxBridge
 
 /** Arguments for {@link LinuxBridge}. */
 export interface LinuxBridgeComponentArgs extends CommandHostArgs {
-    /**
-     * Bridge interface name, at most 15 characters of letters, digits, `_`,
-     * `.`, `-`. Required. Changing it replaces the bridge.
-     */
-    name: string;
-    /**
-     * Namespace to create the bridge in, by name or as a
-     * {@link NetworkNamespace} (which also orders the bridge after it).
-     * Defaults to the host namespace. Changing it replaces the bridge.
-     */
-    namespace?: NamespaceRef;
-    /** Addresses to add to the bridge, as CIDR. Defaults to none. Changing them replaces the bridge. */
-    addresses?: readonly string[];
-    /** Bring the bridge up (`true`) or set it down. Defaults to `true`. Changing it replaces the bridge. */
-    up?: boolean;
-    /**
-     * Existing interfaces in the same namespace to attach (`master`). They
-     * must exist when the bridge is created: put the components that make
-     * them in `dependsOn`. Defaults to none. Changing them replaces the
-     * bridge (deleting a bridge releases its ports; it does not delete them).
-     */
-    ports?: readonly string[];
+  /**
+   * Bridge interface name, at most 15 characters of letters, digits, `_`,
+   * `.`, `-`. Required. Changing it replaces the bridge.
+   */
+  name: string;
+  /**
+   * Namespace to create the bridge in, by name or as a
+   * {@link NetworkNamespace} (which also orders the bridge after it).
+   * Defaults to the host namespace. Changing it replaces the bridge.
+   */
+  namespace?: NamespaceRef;
+  /** Addresses to add to the bridge, as CIDR. Defaults to none. Changing them replaces the bridge. */
+  addresses?: readonly string[];
+  /** Bring the bridge up (`true`) or set it down. Defaults to `true`. Changing it replaces the bridge. */
+  up?: boolean;
+  /**
+   * Existing interfaces in the same namespace to attach (`master`). They
+   * must exist when the bridge is created: put the components that make
+   * them in `dependsOn`. Defaults to none. Changing them replaces the
+   * bridge (deleting a bridge releases its ports; it does not delete them).
+   */
+  ports?: readonly string[];
 }
 
 /**
@@ -318,66 +306,63 @@ export interface LinuxBridgeComponentArgs extends CommandHostArgs {
  * nothing that changes after it ran until it runs again.
  */
 export class LinuxBridge extends pulumi.ComponentResource {
-    /** The bridge interface name, known at construction. */
-    public readonly bridgeName: string;
-    /** The bridge's namespace; `undefined` for the host namespace. */
-    public readonly namespaceName: string | undefined;
-    /** The command resource (`${name}-bridge`). */
-    public readonly command: NetnsCommand;
-    /** The bridge interface name, resolving once the bridge is created. */
-    public readonly bridge: pulumi.Output<string>;
+  /** The bridge interface name, known at construction. */
+  public readonly bridgeName: string;
+  /** The bridge's namespace; `undefined` for the host namespace. */
+  public readonly namespaceName: string | undefined;
+  /** The command resource (`${name}-bridge`). */
+  public readonly command: NetnsCommand;
+  /** The bridge interface name, resolving once the bridge is created. */
+  public readonly bridge: pulumi.Output<string>;
 
-    /**
-     * @param name the component name; the child is `${name}-bridge`
-     * @param args the bridge
-     * @param opts component options (providers, protect, dependsOn on the ports' components, ...)
-     * @throws NameError | CommandArgError for invalid arguments, before anything is registered
-     */
-    constructor(name: string, args: LinuxBridgeComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated("dockwire:netns:LinuxBridge", name, () => {
-            requireArgs(args);
-            const deps: NetworkNamespace[] = [];
-            const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
-            const scripts = linuxBridgeCommands(
-                { name: args.name, namespace, addresses: args.addresses, up: args.up, ports: args.ports },
-                "",
-            );
-            return { scripts, deps, namespace };
-        });
-        super(LINUX_BRIDGE_TYPE, name, {}, opts);
-        this.bridgeName = args.name;
-        this.namespaceName = plan.namespace;
-        this.command = newCommand(`${name}-bridge`, plan.scripts, args.connection, dependsOn(this, plan.deps));
-        this.bridge = this.command.urn.apply(() => args.name);
-        this.registerOutputs({ bridge: this.bridge });
-    }
+  /**
+   * @param name the component name; the child is `${name}-bridge`
+   * @param args the bridge
+   * @param opts component options (providers, protect, dependsOn on the ports' components, ...)
+   * @throws NameError | CommandArgError for invalid arguments, before anything is registered
+   */
+  constructor(name: string, args: LinuxBridgeComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = validated("dockwire:netns:LinuxBridge", name, () => {
+      requireArgs(args);
+      const deps: NetworkNamespace[] = [];
+      const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
+      const scripts = linuxBridgeCommands({ name: args.name, namespace, addresses: args.addresses, up: args.up, ports: args.ports }, "");
+      return { scripts, deps, namespace };
+    });
+    super(LINUX_BRIDGE_TYPE, name, {}, opts);
+    this.bridgeName = args.name;
+    this.namespaceName = plan.namespace;
+    this.command = newCommand(`${name}-bridge`, plan.scripts, args.connection, dependsOn(this, plan.deps));
+    this.bridge = this.command.urn.apply(() => args.name);
+    this.registerOutputs({ bridge: this.bridge });
+  }
 }
 
 // ---------------------------------------------------------------- Route
 
 /** Arguments for {@link Route}. */
 export interface RouteComponentArgs extends CommandHostArgs {
-    /**
-     * Destination network as CIDR with zero host bits (`10.0.0.0/24`,
-     * `fd00::/64`), or `"default"`. Required. Changing it replaces the route.
-     */
-    destination: string;
-    /**
-     * Gateway address (no prefix), of the destination's family. At least one
-     * of `via` and `dev` is required. Changing it replaces the route.
-     */
-    via?: string;
-    /**
-     * Outgoing interface. It must exist when the route is created: put the
-     * component that makes it in `dependsOn`. Changing it replaces the route.
-     */
-    dev?: string;
-    /**
-     * Namespace whose main routing table to change, by name or as a
-     * {@link NetworkNamespace} (which also orders the route after it).
-     * Defaults to the host namespace. Changing it replaces the route.
-     */
-    namespace?: NamespaceRef;
+  /**
+   * Destination network as CIDR with zero host bits (`10.0.0.0/24`,
+   * `fd00::/64`), or `"default"`. Required. Changing it replaces the route.
+   */
+  destination: string;
+  /**
+   * Gateway address (no prefix), of the destination's family. At least one
+   * of `via` and `dev` is required. Changing it replaces the route.
+   */
+  via?: string;
+  /**
+   * Outgoing interface. It must exist when the route is created: put the
+   * component that makes it in `dependsOn`. Changing it replaces the route.
+   */
+  dev?: string;
+  /**
+   * Namespace whose main routing table to change, by name or as a
+   * {@link NetworkNamespace} (which also orders the route after it).
+   * Defaults to the host namespace. Changing it replaces the route.
+   */
+  namespace?: NamespaceRef;
 }
 
 /**
@@ -390,68 +375,65 @@ export interface RouteComponentArgs extends CommandHostArgs {
  * whatever route to the destination it finds, even one changed by hand.
  */
 export class Route extends pulumi.ComponentResource {
-    /** The destination as given (`10.0.0.0/24` or `default`). */
-    public readonly destination: string;
-    /** The route's namespace; `undefined` for the host namespace. */
-    public readonly namespaceName: string | undefined;
-    /** The command resource (`${name}-route`). */
-    public readonly command: NetnsCommand;
+  /** The destination as given (`10.0.0.0/24` or `default`). */
+  public readonly destination: string;
+  /** The route's namespace; `undefined` for the host namespace. */
+  public readonly namespaceName: string | undefined;
+  /** The command resource (`${name}-route`). */
+  public readonly command: NetnsCommand;
 
-    /**
-     * @param name the component name; the child is `${name}-route`
-     * @param args the route
-     * @param opts component options (providers, protect, dependsOn on the interface's component, ...)
-     * @throws NameError | CommandArgError for invalid arguments, before anything is registered
-     */
-    constructor(name: string, args: RouteComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = validated("dockwire:netns:Route", name, () => {
-            requireArgs(args);
-            const deps: NetworkNamespace[] = [];
-            const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
-            const scripts = routeCommands(
-                { destination: args.destination, via: args.via, dev: args.dev, namespace },
-                "",
-            );
-            return { scripts, deps, namespace };
-        });
-        super(ROUTE_TYPE, name, {}, opts);
-        this.destination = args.destination;
-        this.namespaceName = plan.namespace;
-        this.command = newCommand(`${name}-route`, plan.scripts, args.connection, dependsOn(this, plan.deps));
-        this.registerOutputs({ destination: this.destination });
-    }
+  /**
+   * @param name the component name; the child is `${name}-route`
+   * @param args the route
+   * @param opts component options (providers, protect, dependsOn on the interface's component, ...)
+   * @throws NameError | CommandArgError for invalid arguments, before anything is registered
+   */
+  constructor(name: string, args: RouteComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = validated("dockwire:netns:Route", name, () => {
+      requireArgs(args);
+      const deps: NetworkNamespace[] = [];
+      const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
+      const scripts = routeCommands({ destination: args.destination, via: args.via, dev: args.dev, namespace }, "");
+      return { scripts, deps, namespace };
+    });
+    super(ROUTE_TYPE, name, {}, opts);
+    this.destination = args.destination;
+    this.namespaceName = plan.namespace;
+    this.command = newCommand(`${name}-route`, plan.scripts, args.connection, dependsOn(this, plan.deps));
+    this.registerOutputs({ destination: this.destination });
+  }
 }
 
 // ---------------------------------------------------------------- helpers
 
 function isRemote(connection: CommandHostArgs["connection"]): boolean {
-    return connection !== undefined && connection !== null;
+  return connection !== undefined && connection !== null;
 }
 
 /** Registers the one command child with the shared replacement options. */
 function newCommand(
-    name: string,
-    scripts: CommandScripts,
-    connection: CommandHostArgs["connection"],
-    opts: pulumi.CustomResourceOptions,
+  name: string,
+  scripts: CommandScripts,
+  connection: CommandHostArgs["connection"],
+  opts: pulumi.CustomResourceOptions,
 ): NetnsCommand {
-    const options: pulumi.CustomResourceOptions = {
-        ...opts,
-        replaceOnChanges: [...COMMAND_REPLACE_OPTIONS.replaceOnChanges],
-        deleteBeforeReplace: COMMAND_REPLACE_OPTIONS.deleteBeforeReplace,
-    };
-    if (!isRemote(connection)) {
-        return new command.local.Command(
-            name,
-            { create: scripts.create, delete: scripts.delete, interpreter: [...LOCAL_INTERPRETER] },
-            options,
-        );
-    }
-    return new command.remote.Command(name, { connection: connection!, create: scripts.create, delete: scripts.delete }, options);
+  const options: pulumi.CustomResourceOptions = {
+    ...opts,
+    replaceOnChanges: [...COMMAND_REPLACE_OPTIONS.replaceOnChanges],
+    deleteBeforeReplace: COMMAND_REPLACE_OPTIONS.deleteBeforeReplace,
+  };
+  if (!isRemote(connection)) {
+    return new command.local.Command(
+      name,
+      { create: scripts.create, delete: scripts.delete, interpreter: [...LOCAL_INTERPRETER] },
+      options,
+    );
+  }
+  return new command.remote.Command(name, { connection: connection!, create: scripts.create, delete: scripts.delete }, options);
 }
 
 function dependsOn(parent: pulumi.Resource, deps: readonly NetworkNamespace[]): pulumi.CustomResourceOptions {
-    return deps.length === 0 ? { parent } : { parent, dependsOn: [...deps] };
+  return deps.length === 0 ? { parent } : { parent, dependsOn: [...deps] };
 }
 
 /**
@@ -459,43 +441,43 @@ function dependsOn(parent: pulumi.Resource, deps: readonly NetworkNamespace[]): 
  * builder), recording a {@link NetworkNamespace} in `deps` once.
  */
 function resolveNamespace(
-    ref: unknown,
-    field: string,
-    connection: CommandHostArgs["connection"],
-    deps: NetworkNamespace[],
+  ref: unknown,
+  field: string,
+  connection: CommandHostArgs["connection"],
+  deps: NetworkNamespace[],
 ): string | undefined {
-    if (ref instanceof NetworkNamespace) {
-        if (ref.remote !== isRemote(connection)) {
-            const which = `the NetworkNamespace of ${JSON.stringify(ref.namespaceName)}`;
-            throw new CommandArgError(
-                field,
-                ref.remote
-                    ? `${field} is ${which}, which runs on a remote host, but connection is not set: ` +
-                          "give this component the same connection as the namespace."
-                    : `${field} is ${which}, which runs on the local host, but connection is set: ` +
-                          "drop connection or give the namespace the same connection.",
-            );
-        }
-        if (!deps.includes(ref)) deps.push(ref);
-        return ref.namespaceName;
+  if (ref instanceof NetworkNamespace) {
+    if (ref.remote !== isRemote(connection)) {
+      const which = `the NetworkNamespace of ${JSON.stringify(ref.namespaceName)}`;
+      throw new CommandArgError(
+        field,
+        ref.remote
+          ? `${field} is ${which}, which runs on a remote host, but connection is not set: ` +
+              "give this component the same connection as the namespace."
+          : `${field} is ${which}, which runs on the local host, but connection is set: ` +
+              "drop connection or give the namespace the same connection.",
+      );
     }
-    if (pulumi.Output.isInstance(ref)) {
-        throw new CommandArgError(
-            field,
-            `${field} is a pulumi Output: namespace names must be known at construction; pass the NetworkNamespace itself or a plain string.`,
-        );
-    }
-    if (typeof ref === "object" && ref !== null) {
-        throw new CommandArgError(field, `${field} must be a namespace name or a NetworkNamespace, not an object of another kind.`);
-    }
-    return ref as string | undefined;
+    if (!deps.includes(ref)) deps.push(ref);
+    return ref.namespaceName;
+  }
+  if (pulumi.Output.isInstance(ref)) {
+    throw new CommandArgError(
+      field,
+      `${field} is a pulumi Output: namespace names must be known at construction; pass the NetworkNamespace itself or a plain string.`,
+    );
+  }
+  if (typeof ref === "object" && ref !== null) {
+    throw new CommandArgError(field, `${field} must be a namespace name or a NetworkNamespace, not an object of another kind.`);
+  }
+  return ref as string | undefined;
 }
 
 function requireArgs(args: unknown): void {
-    if (typeof args !== "object" || args === null || Array.isArray(args)) {
-        const what = args === null ? "null" : Array.isArray(args) ? "an array" : args === undefined ? "undefined" : `a ${typeof args}`;
-        throw new CommandArgError("args", `args must be an object, not ${what}.`);
-    }
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    const what = args === null ? "null" : Array.isArray(args) ? "an array" : args === undefined ? "undefined" : `a ${typeof args}`;
+    throw new CommandArgError("args", `args must be an object, not ${what}.`);
+  }
 }
 
 /**
@@ -504,12 +486,12 @@ function requireArgs(args: unknown): void {
  * `VethPair "lab": args.name "..." is 20 characters: ...`.
  */
 function validated<T>(kind: string, name: string, check: () => T): T {
-    try {
-        return check();
-    } catch (e) {
-        const prefix = `${kind} ${JSON.stringify(name)}: `;
-        if (e instanceof NameError) throw new NameError(e.field, e.value, prefix + e.message);
-        if (e instanceof CommandArgError) throw new CommandArgError(e.field, prefix + e.message);
-        throw e;
-    }
+  try {
+    return check();
+  } catch (e) {
+    const prefix = `${kind} ${JSON.stringify(name)}: `;
+    if (e instanceof NameError) throw new NameError(e.field, e.value, prefix + e.message);
+    if (e instanceof CommandArgError) throw new CommandArgError(e.field, prefix + e.message);
+    throw e;
+  }
 }

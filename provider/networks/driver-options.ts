@@ -80,7 +80,10 @@ export function sortedRecord(entries: Iterable<[string, string]>): Record<string
 /** Checks an MTU and returns it as docker stores it (a decimal string). */
 export function mtuOption(mtu: number, field: string): string {
   if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) {
-    throw new DriverOptionError(field, `${field} ${typeof mtu === "number" ? String(mtu) : JSON.stringify(mtu)} is not a valid MTU: use a whole number from 68 to 65535 (1500 for Ethernet).`);
+    throw new DriverOptionError(
+      field,
+      `${field} ${typeof mtu === "number" ? String(mtu) : JSON.stringify(mtu)} is not a valid MTU: use a whole number from 68 to 65535 (1500 for Ethernet).`,
+    );
   }
   return String(mtu);
 }
@@ -123,7 +126,10 @@ export interface ParentInterface {
  */
 export function parseParent(parent: string, vlan: number | undefined, field: string): ParentInterface {
   if (typeof parent !== "string" || parent === "") {
-    throw new DriverOptionError(field, `${field} is required: name the host interface the network rides on, e.g. "eth0" or "eth0.10" for VLAN 10.`);
+    throw new DriverOptionError(
+      field,
+      `${field} is required: name the host interface the network rides on, e.g. "eth0" or "eth0.10" for VLAN 10.`,
+    );
   }
   let base = parent;
   let id: number | undefined;
@@ -157,7 +163,10 @@ export function parseParent(parent: string, vlan: number | undefined, field: str
 
 function checkEnum<T extends string>(value: string, allowed: readonly T[], field: string, what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new DriverOptionError(field, `${field} ${JSON.stringify(value)} is not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}: use one of ${allowed.map((a) => `"${a}"`).join(", ")}.`);
+    throw new DriverOptionError(
+      field,
+      `${field} ${JSON.stringify(value)} is not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}: use one of ${allowed.map((a) => `"${a}"`).join(", ")}.`,
+    );
   }
   return value as T;
 }
@@ -172,7 +181,13 @@ export function macvlanOptions(parent: ParentInterface, mode: string | undefined
 }
 
 /** Builds the option map of an ipvlan network. `mode` defaults to `l2`, `flag` to `bridge`. */
-export function ipvlanOptions(parent: ParentInterface, mode: string | undefined, flag: string | undefined, field = "mode", flagField = "flag"): Record<string, string> {
+export function ipvlanOptions(
+  parent: ParentInterface,
+  mode: string | undefined,
+  flag: string | undefined,
+  field = "mode",
+  flagField = "flag",
+): Record<string, string> {
   const m = checkEnum(mode ?? "l2", IPVLAN_MODES, field, "ipvlan mode");
   const entries: [string, string][] = [
     [IpvlanOption.Mode, m],
@@ -195,10 +210,16 @@ export function labelList(labels: Record<string, string> | undefined, field = "l
   if (!labels) return [];
   return Object.entries(sortedRecord(Object.entries(labels))).map(([label, value]) => {
     if (label === "" || /\s/.test(label)) {
-      throw new DriverOptionError(`${field}`, `${field} key ${JSON.stringify(label)} is not a valid label key: use a non-empty key without spaces, e.g. "com.example.team".`);
+      throw new DriverOptionError(
+        `${field}`,
+        `${field} key ${JSON.stringify(label)} is not a valid label key: use a non-empty key without spaces, e.g. "com.example.team".`,
+      );
     }
     if (typeof value !== "string") {
-      throw new DriverOptionError(`${field}.${label}`, `${field}.${label} must be a string, got ${typeof value}: quote it, e.g. "${String(value)}".`);
+      throw new DriverOptionError(
+        `${field}.${label}`,
+        `${field}.${label} must be a string, got ${typeof value}: quote it, e.g. "${String(value)}".`,
+      );
     }
     return { label, value };
   });

@@ -66,7 +66,8 @@ export interface NetworkSpec {
 
 /** Canonical pools from the shorthand or `pools` form. Throws naming the field and the fix. */
 export function resolvePools(args: AddressingArgs, _field = "args"): AddressConfig[] {
-  const shorthand = args.subnet !== undefined || args.gateway !== undefined || args.ipRange !== undefined || args.auxAddresses !== undefined;
+  const shorthand =
+    args.subnet !== undefined || args.gateway !== undefined || args.ipRange !== undefined || args.auxAddresses !== undefined;
   if (args.pools !== undefined && shorthand) {
     throw new IpamError(
       "pools",
@@ -78,7 +79,10 @@ export function resolvePools(args: AddressingArgs, _field = "args"): AddressConf
   }
   if (!shorthand) return [];
   if (args.subnet === undefined) {
-    throw new IpamError("subnet", "subnet is required when gateway, ipRange or auxAddresses is given: add the subnet they belong to, e.g. \"10.10.0.0/16\".");
+    throw new IpamError(
+      "subnet",
+      'subnet is required when gateway, ipRange or auxAddresses is given: add the subnet they belong to, e.g. "10.10.0.0/16".',
+    );
   }
   const input: AddressConfigInput = { subnet: args.subnet };
   if (args.gateway !== undefined) input.gateway = args.gateway;
@@ -110,7 +114,12 @@ export interface DriverSpec {
  * Validates and canonicalizes a network's common arguments and builds its exact spec.
  * Registers the pools in `plan` under `network "NAME"` (after every check passed).
  */
-export function networkSpec(name: string, args: NetworkCommonArgs, driver: DriverSpec, plan: AddressPlan | undefined): { spec: NetworkSpec; pools: AddressConfig[] } {
+export function networkSpec(
+  name: string,
+  args: NetworkCommonArgs,
+  driver: DriverSpec,
+  plan: AddressPlan | undefined,
+): { spec: NetworkSpec; pools: AddressConfig[] } {
   const networkName = args.networkName ?? name;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(networkName) || networkName.length > 128) {
     throw new IpamError(
@@ -121,7 +130,10 @@ export function networkSpec(name: string, args: NetworkCommonArgs, driver: Drive
   const pools = resolvePools(args);
   const hasV6 = pools.some((p) => p.family === 6);
   if (driver.ipv6 === true && !hasV6) {
-    throw new IpamError("ipv6", "ipv6 is true but no IPv6 pool is given: add one to pools, e.g. { subnet: \"fd00:10::/64\" }, so its range is known and checked.");
+    throw new IpamError(
+      "ipv6",
+      'ipv6 is true but no IPv6 pool is given: add one to pools, e.g. { subnet: "fd00:10::/64" }, so its range is known and checked.',
+    );
   }
   const spec: NetworkSpec = { name: networkName, driver: driver.driver };
   if (pools.length > 0) spec.ipamConfigs = ipamConfigs(pools);

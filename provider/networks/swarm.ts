@@ -22,10 +22,7 @@ export const DOCKER_CLI_PREAMBLE = [
  * Leaving a swarm: the node leaves, then docker_gwbridge, which the daemon made when it
  * joined and keeps after leaving, is removed when no container uses it any more.
  */
-const SWARM_LEAVE = [
-  "docker swarm leave --force >/dev/null 2>&1 || true",
-  "docker network rm docker_gwbridge >/dev/null 2>&1 || true",
-];
+const SWARM_LEAVE = ["docker swarm leave --force >/dev/null 2>&1 || true", "docker network rm docker_gwbridge >/dev/null 2>&1 || true"];
 
 /** Scripts of the swarm manager: init unless already in a swarm; leave on delete. */
 export function swarmInitScripts(advertiseAddr: string, listenAddr?: string): { create: string; delete: string } {
@@ -90,7 +87,9 @@ export interface SwarmArgs {
 
 function checkAddr(value: string, field: string): void {
   if (!parseIp(value)) {
-    throw new Error(`${field} ${JSON.stringify(value)} is not an IP address: give the address other nodes reach this one at, e.g. "10.99.0.1".`);
+    throw new Error(
+      `${field} ${JSON.stringify(value)} is not an IP address: give the address other nodes reach this one at, e.g. "10.99.0.1".`,
+    );
   }
 }
 
@@ -118,7 +117,9 @@ export class Swarm extends pulumi.ComponentResource {
       const seen = new Set<string>();
       workers.forEach((w, i) => {
         if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(w.name)) {
-          throw new Error(`workers[${i}].name ${JSON.stringify(w.name)} is not a valid worker name: use lowercase letters, digits and "-", at most 31 characters.`);
+          throw new Error(
+            `workers[${i}].name ${JSON.stringify(w.name)} is not a valid worker name: use lowercase letters, digits and "-", at most 31 characters.`,
+          );
         }
         if (seen.has(w.name)) throw new Error(`workers[${i}].name ${JSON.stringify(w.name)} is used twice: give each worker its own name.`);
         seen.add(w.name);

@@ -6,15 +6,15 @@
  * @module
  */
 export {
-    DEFAULT_HOST_IP,
-    DEFAULT_PROTOCOL,
-    PORT_PROTOCOLS,
-    PortSpecError,
-    hostBindings,
-    hostBindingsCollide,
-    normalizePort,
-    parsePortSpec,
-    parsePortSpecs,
-    parsePublishArgs,
+  DEFAULT_HOST_IP,
+  DEFAULT_PROTOCOL,
+  PORT_PROTOCOLS,
+  PortSpecError,
+  hostBindings,
+  hostBindingsCollide,
+  normalizePort,
+  parsePortSpec,
+  parsePortSpecs,
+  parsePublishArgs,
 } from "./parse";
 export type { ContainerPortInput, ContainerPortSpec, ParsePortSpecsOptions, PortProtocol, PublishArgs } from "./parse";

@@ -113,14 +113,14 @@ export const DEFAULT_PROTOCOL: PortProtocol = "tcp";
  * to pick the host port.
  */
 export interface ContainerPortSpec {
-    /** Port inside the container, 1-65535. */
-    internal: number;
-    /** Host port, 1-65535; absent to let docker pick a free one (read back as a computed value). */
-    external?: number;
-    /** Host IP to bind: dotted IPv4 or canonical IPv6 without brackets; `"0.0.0.0"` by default. */
-    ip: string;
-    /** Protocol, lower-case; `"tcp"` by default. */
-    protocol: PortProtocol;
+  /** Port inside the container, 1-65535. */
+  internal: number;
+  /** Host port, 1-65535; absent to let docker pick a free one (read back as a computed value). */
+  external?: number;
+  /** Host IP to bind: dotted IPv4 or canonical IPv6 without brackets; `"0.0.0.0"` by default. */
+  ip: string;
+  /** Protocol, lower-case; `"tcp"` by default. */
+  protocol: PortProtocol;
 }
 
 /**
@@ -129,33 +129,33 @@ export interface ContainerPortSpec {
  * bracketed (`"[::1]"`) and `protocol` in any case; both get defaults.
  */
 export interface ContainerPortInput {
-    /** Port inside the container, 1-65535. */
-    internal: number;
-    /** Host port, 1-65535, or absent. */
-    external?: number;
-    /** Host IP; `""` or absent means `"0.0.0.0"`. */
-    ip?: string;
-    /** `tcp`, `udp` or `sctp` in any case; `""` or absent means `"tcp"`. */
-    protocol?: string;
+  /** Port inside the container, 1-65535. */
+  internal: number;
+  /** Host port, 1-65535, or absent. */
+  external?: number;
+  /** Host IP; `""` or absent means `"0.0.0.0"`. */
+  ip?: string;
+  /** `tcp`, `udp` or `sctp` in any case; `""` or absent means `"tcp"`. */
+  protocol?: string;
 }
 
 /** Options of {@link parsePortSpecs} and {@link parsePublishArgs}. */
 export interface ParsePortSpecsOptions {
-    /**
-     * Allow one container port (and protocol) to be published more than once,
-     * for example on `0.0.0.0` and `::` for dual stack. Off by default because
-     * `@pulumi/docker` reads such bindings back wrongly and replaces the
-     * container on every update (see the module documentation).
-     */
-    allowMultipleBindings?: boolean;
+  /**
+   * Allow one container port (and protocol) to be published more than once,
+   * for example on `0.0.0.0` and `::` for dual stack. Off by default because
+   * `@pulumi/docker` reads such bindings back wrongly and replaces the
+   * container on every update (see the module documentation).
+   */
+  allowMultipleBindings?: boolean;
 }
 
 /** Result of {@link parsePublishArgs}. */
 export interface PublishArgs {
-    /** Normalized bindings from every `-p`/`--publish`. */
-    ports: ContainerPortSpec[];
-    /** True when `-P`/`--publish-all` was given: set `publishAllPorts` on the container. */
-    publishAllPorts: boolean;
+  /** Normalized bindings from every `-p`/`--publish`. */
+  ports: ContainerPortSpec[];
+  /** True when `-P`/`--publish-all` was given: set `publishAllPorts` on the container. */
+  publishAllPorts: boolean;
 }
 
 /**
@@ -164,25 +164,25 @@ export interface PublishArgs {
  * `ports[2] "70000:80": host port 70000 is out of range 1-65535.`
  */
 export class PortSpecError extends Error {
-    /** The field the spec came from, e.g. `ports[2]`. */
-    readonly field: string;
-    /** The offending spec as given (a string or an object). */
-    readonly spec: unknown;
-    /** The problem and fix, without the `FIELD SPEC: ` prefix. */
-    readonly problem: string;
+  /** The field the spec came from, e.g. `ports[2]`. */
+  readonly field: string;
+  /** The offending spec as given (a string or an object). */
+  readonly spec: unknown;
+  /** The problem and fix, without the `FIELD SPEC: ` prefix. */
+  readonly problem: string;
 
-    /**
-     * @param field where the spec came from, e.g. `ports[2]`
-     * @param spec the spec as given
-     * @param problem what is wrong and how to fix it, without a final period
-     */
-    constructor(field: string, spec: unknown, problem: string) {
-        super(`${field} ${showSpec(spec)}: ${problem}.`);
-        this.name = "PortSpecError";
-        this.field = field;
-        this.spec = spec;
-        this.problem = problem;
-    }
+  /**
+   * @param field where the spec came from, e.g. `ports[2]`
+   * @param spec the spec as given
+   * @param problem what is wrong and how to fix it, without a final period
+   */
+  constructor(field: string, spec: unknown, problem: string) {
+    super(`${field} ${showSpec(spec)}: ${problem}.`);
+    this.name = "PortSpecError";
+    this.field = field;
+    this.spec = spec;
+    this.problem = problem;
+  }
 }
 
 /**
@@ -196,12 +196,12 @@ export class PortSpecError extends Error {
  * @example parsePortSpec("8080:80") // [{ internal: 80, external: 8080, ip: "0.0.0.0", protocol: "tcp" }]
  */
 export function parsePortSpec(spec: string, field = "ports"): ContainerPortSpec[] {
-    return parseSpecString(spec, field);
+  return parseSpecString(spec, field);
 }
 
 /** Whether a value is an array, without narrowing a typed array to `any[]` (as Array.isArray does). */
 function isList(value: unknown): boolean {
-    return Array.isArray(value);
+  return Array.isArray(value);
 }
 
 /**
@@ -223,17 +223,17 @@ function isList(value: unknown): boolean {
  * @throws PortSpecError naming the item, the problem and the fix
  */
 export function parsePortSpecs(
-    specs: readonly (string | ContainerPortInput)[],
-    field = "ports",
-    options: ParsePortSpecsOptions = {},
+  specs: readonly (string | ContainerPortInput)[],
+  field = "ports",
+  options: ParsePortSpecsOptions = {},
 ): ContainerPortSpec[] {
-    if (!isList(specs)) {
-        throw new PortSpecError(field, specs, "expected an array of port specs such as [\"8080:80\"]");
-    }
-    return collect(
-        specs.map((spec, i) => ({ spec, label: `${field}[${i}]` })),
-        options,
-    );
+  if (!isList(specs)) {
+    throw new PortSpecError(field, specs, 'expected an array of port specs such as ["8080:80"]');
+  }
+  return collect(
+    specs.map((spec, i) => ({ spec, label: `${field}[${i}]` })),
+    options,
+  );
 }
 
 /**
@@ -248,46 +248,38 @@ export function parsePortSpecs(
  * @returns the normalized bindings (as {@link parsePortSpecs}) and whether to publish all exposed ports
  * @throws PortSpecError
  */
-export function parsePublishArgs(
-    args: readonly string[],
-    field = "args",
-    options: ParsePortSpecsOptions = {},
-): PublishArgs {
-    if (!isList(args)) {
-        throw new PortSpecError(field, args, "expected an array of arguments such as [\"-p\", \"8080:80\", \"-P\"]");
+export function parsePublishArgs(args: readonly string[], field = "args", options: ParsePortSpecsOptions = {}): PublishArgs {
+  if (!isList(args)) {
+    throw new PortSpecError(field, args, 'expected an array of arguments such as ["-p", "8080:80", "-P"]');
+  }
+  const items: Item[] = [];
+  let publishAllPorts = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const label = `${field}[${i}]`;
+    if (typeof arg !== "string") {
+      throw new PortSpecError(label, arg, "expected a string argument");
     }
-    const items: Item[] = [];
-    let publishAllPorts = false;
-    for (let i = 0; i < args.length; i++) {
-        const arg = args[i];
-        const label = `${field}[${i}]`;
-        if (typeof arg !== "string") {
-            throw new PortSpecError(label, arg, "expected a string argument");
-        }
-        if (arg === "-P" || arg === "--publish-all" || arg === "--publish-all=true") {
-            publishAllPorts = true;
-        } else if (arg === "--publish-all=false") {
-            publishAllPorts = false;
-        } else if (arg === "-p" || arg === "--publish") {
-            const next = args[i + 1];
-            if (typeof next !== "string") {
-                throw new PortSpecError(label, arg, `missing the port spec after ${arg}; write e.g. ["${arg}", "8080:80"]`);
-            }
-            i++;
-            items.push({ spec: next, label: `${field}[${i}]` });
-        } else if (arg.startsWith("--publish=")) {
-            items.push({ spec: arg.slice("--publish=".length), label });
-        } else if (arg.startsWith("-p") && !arg.startsWith("--")) {
-            items.push({ spec: arg.slice(2), label });
-        } else {
-            throw new PortSpecError(
-                label,
-                arg,
-                "not a publish flag; only -p/--publish SPEC and -P/--publish-all are read here",
-            );
-        }
+    if (arg === "-P" || arg === "--publish-all" || arg === "--publish-all=true") {
+      publishAllPorts = true;
+    } else if (arg === "--publish-all=false") {
+      publishAllPorts = false;
+    } else if (arg === "-p" || arg === "--publish") {
+      const next = args[i + 1];
+      if (typeof next !== "string") {
+        throw new PortSpecError(label, arg, `missing the port spec after ${arg}; write e.g. ["${arg}", "8080:80"]`);
+      }
+      i++;
+      items.push({ spec: next, label: `${field}[${i}]` });
+    } else if (arg.startsWith("--publish=")) {
+      items.push({ spec: arg.slice("--publish=".length), label });
+    } else if (arg.startsWith("-p") && !arg.startsWith("--")) {
+      items.push({ spec: arg.slice(2), label });
+    } else {
+      throw new PortSpecError(label, arg, "not a publish flag; only -p/--publish SPEC and -P/--publish-all are read here");
     }
-    return { ports: collect(items, options), publishAllPorts };
+  }
+  return { ports: collect(items, options), publishAllPorts };
 }
 
 /**
@@ -298,39 +290,39 @@ export function parsePublishArgs(
  * @throws PortSpecError
  */
 export function normalizePort(port: ContainerPortInput, field = "ports"): ContainerPortSpec {
-    const fail = (problem: string) => new PortSpecError(field, port, problem);
-    if (typeof port !== "object" || port === null || Array.isArray(port)) {
-        throw fail('expected a port spec string such as "8080:80" or an object {internal, external?, ip?, protocol?}');
+  const fail = (problem: string) => new PortSpecError(field, port, problem);
+  if (typeof port !== "object" || port === null || Array.isArray(port)) {
+    throw fail('expected a port spec string such as "8080:80" or an object {internal, external?, ip?, protocol?}');
+  }
+  for (const key of Object.keys(port)) {
+    if (!["internal", "external", "ip", "protocol"].includes(key)) {
+      throw fail(`unknown key ${JSON.stringify(key)}; use internal, external, ip and protocol`);
     }
-    for (const key of Object.keys(port)) {
-        if (!["internal", "external", "ip", "protocol"].includes(key)) {
-            throw fail(`unknown key ${JSON.stringify(key)}; use internal, external, ip and protocol`);
-        }
+  }
+  const raw = port as unknown as Record<string, unknown>;
+  if (raw.internal === undefined) {
+    throw fail("internal is missing; set it to the container port (1-65535)");
+  }
+  const internal = checkPortNumber(raw.internal, "container port", fail);
+  const external = raw.external === undefined ? undefined : checkPortNumber(raw.external, "host port", fail);
+  const out: ContainerPortSpec =
+    external === undefined
+      ? { internal, ip: DEFAULT_HOST_IP, protocol: DEFAULT_PROTOCOL }
+      : { internal, external, ip: DEFAULT_HOST_IP, protocol: DEFAULT_PROTOCOL };
+  if (raw.ip !== undefined && raw.ip !== "") {
+    if (typeof raw.ip !== "string") {
+      throw fail(`ip must be a string such as "0.0.0.0" or "::", not ${typeOf(raw.ip)}`);
     }
-    const raw = port as unknown as Record<string, unknown>;
-    if (raw.internal === undefined) {
-        throw fail("internal is missing; set it to the container port (1-65535)");
+    const bracketed = raw.ip.startsWith("[") && raw.ip.endsWith("]");
+    out.ip = normalizeHostIp(bracketed ? raw.ip.slice(1, -1) : raw.ip, fail);
+  }
+  if (raw.protocol !== undefined && raw.protocol !== "") {
+    if (typeof raw.protocol !== "string") {
+      throw fail(`protocol must be a string (tcp, udp or sctp), not ${typeOf(raw.protocol)}`);
     }
-    const internal = checkPortNumber(raw.internal, "container port", fail);
-    const external = raw.external === undefined ? undefined : checkPortNumber(raw.external, "host port", fail);
-    const out: ContainerPortSpec =
-        external === undefined
-            ? { internal, ip: DEFAULT_HOST_IP, protocol: DEFAULT_PROTOCOL }
-            : { internal, external, ip: DEFAULT_HOST_IP, protocol: DEFAULT_PROTOCOL };
-    if (raw.ip !== undefined && raw.ip !== "") {
-        if (typeof raw.ip !== "string") {
-            throw fail(`ip must be a string such as "0.0.0.0" or "::", not ${typeOf(raw.ip)}`);
-        }
-        const bracketed = raw.ip.startsWith("[") && raw.ip.endsWith("]");
-        out.ip = normalizeHostIp(bracketed ? raw.ip.slice(1, -1) : raw.ip, fail);
-    }
-    if (raw.protocol !== undefined && raw.protocol !== "") {
-        if (typeof raw.protocol !== "string") {
-            throw fail(`protocol must be a string (tcp, udp or sctp), not ${typeOf(raw.protocol)}`);
-        }
-        out.protocol = checkProtocol(raw.protocol, fail);
-    }
-    return out;
+    out.protocol = checkProtocol(raw.protocol, fail);
+  }
+  return out;
 }
 
 /**
@@ -347,17 +339,17 @@ export function normalizePort(port: ContainerPortInput, field = "ports"): Contai
  * @example hostBindings(parsePortSpec("[::1]:53:53/udp")) // ["[::1]:53/udp"]
  */
 export function hostBindings(ports: readonly ContainerPortSpec[]): string[] {
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const p of ports) {
-        if (p.external === undefined) continue;
-        const key = bindingKey(p.ip, p.external, p.protocol);
-        if (!seen.has(key)) {
-            seen.add(key);
-            out.push(key);
-        }
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of ports) {
+    if (p.external === undefined) continue;
+    const key = bindingKey(p.ip, p.external, p.protocol);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(key);
     }
-    return out;
+  }
+  return out;
 }
 
 /**
@@ -368,445 +360,437 @@ export function hostBindings(ports: readonly ContainerPortSpec[]): string[] {
  * @throws Error when a key is not of the form `IP:PORT/PROTO`
  */
 export function hostBindingsCollide(a: string, b: string): boolean {
-    const x = parseBindingKey(a);
-    const y = parseBindingKey(b);
-    if (x.port !== y.port || x.protocol !== y.protocol || x.family !== y.family) return false;
-    return x.ip === y.ip || x.ip === wildcard(x.family) || y.ip === wildcard(y.family);
+  const x = parseBindingKey(a);
+  const y = parseBindingKey(b);
+  if (x.port !== y.port || x.protocol !== y.protocol || x.family !== y.family) return false;
+  return x.ip === y.ip || x.ip === wildcard(x.family) || y.ip === wildcard(y.family);
 }
 
 // ---------------------------------------------------------------- internals
 
 interface Item {
-    spec: unknown;
-    label: string;
+  spec: unknown;
+  label: string;
 }
 
 interface Sourced {
-    port: ContainerPortSpec;
-    item: Item;
+  port: ContainerPortSpec;
+  item: Item;
 }
 
 function collect(items: readonly Item[], options: ParsePortSpecsOptions): ContainerPortSpec[] {
-    const all: Sourced[] = [];
-    for (const item of items) {
-        const ports =
-            typeof item.spec === "string"
-                ? parseSpecString(item.spec, item.label)
-                : [normalizePort(item.spec as ContainerPortInput, item.label)];
-        for (const port of ports) all.push({ port, item });
-    }
+  const all: Sourced[] = [];
+  for (const item of items) {
+    const ports =
+      typeof item.spec === "string" ? parseSpecString(item.spec, item.label) : [normalizePort(item.spec as ContainerPortInput, item.label)];
+    for (const port of ports) all.push({ port, item });
+  }
 
-    // Exact duplicates: keep the first.
-    const unique: Sourced[] = [];
-    const seen = new Set<string>();
-    for (const s of all) {
-        const key = `${s.port.internal}/${s.port.protocol} ${s.port.ip} ${s.port.external ?? ""}`;
-        if (!seen.has(key)) {
-            seen.add(key);
-            unique.push(s);
-        }
+  // Exact duplicates: keep the first.
+  const unique: Sourced[] = [];
+  const seen = new Set<string>();
+  for (const s of all) {
+    const key = `${s.port.internal}/${s.port.protocol} ${s.port.ip} ${s.port.external ?? ""}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(s);
     }
+  }
 
-    if (!options.allowMultipleBindings) {
-        const byContainerPort = new Map<string, Sourced>();
-        for (const s of unique) {
-            const key = `${s.port.internal}/${s.port.protocol}`;
-            const first = byContainerPort.get(key);
-            if (first) {
-                throw new PortSpecError(
-                    s.item.label,
-                    s.item.spec,
-                    `container port ${key} is already published by ${first.item.label} ${showSpec(first.item.spec)}; ` +
-                        "@pulumi/docker reads several bindings of one container port back as copies of the last one " +
-                        "(kreuzwerker/terraform-provider-docker#909), so every update would replace the container. " +
-                        `Publish ${key} once, or pass { allowMultipleBindings: true } to accept that`,
-                );
-            }
-            byContainerPort.set(key, s);
-        }
-    }
-
-    // Host socket collisions, grouped by port/protocol.
-    const byHostPort = new Map<string, Sourced[]>();
+  if (!options.allowMultipleBindings) {
+    const byContainerPort = new Map<string, Sourced>();
     for (const s of unique) {
-        if (s.port.external === undefined) continue;
-        const key = `${s.port.external}/${s.port.protocol}`;
-        const group = byHostPort.get(key) ?? [];
-        for (const other of group) {
-            const a = bindingKey(other.port.ip, other.port.external!, other.port.protocol);
-            const b = bindingKey(s.port.ip, s.port.external, s.port.protocol);
-            if (hostBindingsCollide(a, b)) {
-                throw new PortSpecError(
-                    s.item.label,
-                    s.item.spec,
-                    `host port ${b} collides with ${a} from ${other.item.label} ${showSpec(other.item.spec)}; ` +
-                        "use another host port or a different host IP",
-                );
-            }
-        }
-        group.push(s);
-        byHostPort.set(key, group);
+      const key = `${s.port.internal}/${s.port.protocol}`;
+      const first = byContainerPort.get(key);
+      if (first) {
+        throw new PortSpecError(
+          s.item.label,
+          s.item.spec,
+          `container port ${key} is already published by ${first.item.label} ${showSpec(first.item.spec)}; ` +
+            "@pulumi/docker reads several bindings of one container port back as copies of the last one " +
+            "(kreuzwerker/terraform-provider-docker#909), so every update would replace the container. " +
+            `Publish ${key} once, or pass { allowMultipleBindings: true } to accept that`,
+        );
+      }
+      byContainerPort.set(key, s);
     }
+  }
 
-    return unique.map((s) => s.port).sort(comparePorts);
+  // Host socket collisions, grouped by port/protocol.
+  const byHostPort = new Map<string, Sourced[]>();
+  for (const s of unique) {
+    if (s.port.external === undefined) continue;
+    const key = `${s.port.external}/${s.port.protocol}`;
+    const group = byHostPort.get(key) ?? [];
+    for (const other of group) {
+      const a = bindingKey(other.port.ip, other.port.external!, other.port.protocol);
+      const b = bindingKey(s.port.ip, s.port.external, s.port.protocol);
+      if (hostBindingsCollide(a, b)) {
+        throw new PortSpecError(
+          s.item.label,
+          s.item.spec,
+          `host port ${b} collides with ${a} from ${other.item.label} ${showSpec(other.item.spec)}; ` +
+            "use another host port or a different host IP",
+        );
+      }
+    }
+    group.push(s);
+    byHostPort.set(key, group);
+  }
+
+  return unique.map((s) => s.port).sort(comparePorts);
 }
 
 function comparePorts(a: ContainerPortSpec, b: ContainerPortSpec): number {
-    return (
-        a.internal - b.internal ||
-        compareStrings(a.protocol, b.protocol) ||
-        compareStrings(a.ip, b.ip) ||
-        (a.external ?? 0) - (b.external ?? 0)
-    );
+  return (
+    a.internal - b.internal || compareStrings(a.protocol, b.protocol) || compareStrings(a.ip, b.ip) || (a.external ?? 0) - (b.external ?? 0)
+  );
 }
 
 function compareStrings(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface Range {
-    start: number;
-    end: number;
-    text: string;
+  start: number;
+  end: number;
+  text: string;
 }
 
 type Fail = (problem: string) => PortSpecError;
 
 function parseSpecString(spec: string, field: string): ContainerPortSpec[] {
-    const fail: Fail = (problem) => new PortSpecError(field, spec, problem);
-    if (typeof spec !== "string") {
-        throw fail('expected a port spec string such as "8080:80"');
-    }
-    if (spec === "") {
-        throw fail('empty port spec; write a container port such as "80" or a mapping such as "8080:80"');
-    }
-    if (spec === "-P" || spec === "--publish-all") {
-        throw fail(
-            "-P (publish all exposed ports) is a flag, not a port spec; set publishAllPorts: true on the container, " +
-                "or read a whole argument list with parsePublishArgs",
-        );
-    }
-    if (/\s/.test(spec)) {
-        throw fail("contains whitespace; remove it");
-    }
+  const fail: Fail = (problem) => new PortSpecError(field, spec, problem);
+  if (typeof spec !== "string") {
+    throw fail('expected a port spec string such as "8080:80"');
+  }
+  if (spec === "") {
+    throw fail('empty port spec; write a container port such as "80" or a mapping such as "8080:80"');
+  }
+  if (spec === "-P" || spec === "--publish-all") {
+    throw fail(
+      "-P (publish all exposed ports) is a flag, not a port spec; set publishAllPorts: true on the container, " +
+        "or read a whole argument list with parsePublishArgs",
+    );
+  }
+  if (/\s/.test(spec)) {
+    throw fail("contains whitespace; remove it");
+  }
 
-    let ipText = "";
-    let bracketed = false;
-    let hostText = "";
-    let containerWithProto: string;
+  let ipText = "";
+  let bracketed = false;
+  let hostText = "";
+  let containerWithProto: string;
 
-    if (spec.includes("=")) {
-        ({ hostText, containerWithProto } = parseLongForm(spec, fail));
-    } else if (spec.startsWith("[")) {
-        const close = spec.indexOf("]");
-        if (close < 0) {
-            throw fail(
-                `host IP ${JSON.stringify(spec.split(":").slice(0, -2).join(":") || spec)} has no closing "]"; ` +
-                    'write IPv6 host addresses in brackets, e.g. "[::1]:8080:80"',
-            );
-        }
-        bracketed = true;
-        ipText = spec.slice(1, close);
-        const rest = spec.slice(close + 1);
-        const parts = rest.startsWith(":") ? rest.slice(1).split(":") : [];
-        if (parts.length !== 2) {
-            const container = rest.split(":").pop() || "80";
-            throw fail(
-                `expected ":HOSTPORT:CONTAINERPORT" after "[${ipText}]"; write e.g. "[${ipText}]:8080:${container}", ` +
-                    `or "[${ipText}]::${container}" to let docker pick the host port`,
-            );
-        }
-        [hostText, containerWithProto] = parts;
+  if (spec.includes("=")) {
+    ({ hostText, containerWithProto } = parseLongForm(spec, fail));
+  } else if (spec.startsWith("[")) {
+    const close = spec.indexOf("]");
+    if (close < 0) {
+      throw fail(
+        `host IP ${JSON.stringify(spec.split(":").slice(0, -2).join(":") || spec)} has no closing "]"; ` +
+          'write IPv6 host addresses in brackets, e.g. "[::1]:8080:80"',
+      );
+    }
+    bracketed = true;
+    ipText = spec.slice(1, close);
+    const rest = spec.slice(close + 1);
+    const parts = rest.startsWith(":") ? rest.slice(1).split(":") : [];
+    if (parts.length !== 2) {
+      const container = rest.split(":").pop() || "80";
+      throw fail(
+        `expected ":HOSTPORT:CONTAINERPORT" after "[${ipText}]"; write e.g. "[${ipText}]:8080:${container}", ` +
+          `or "[${ipText}]::${container}" to let docker pick the host port`,
+      );
+    }
+    [hostText, containerWithProto] = parts;
+  } else {
+    const parts = spec.split(":");
+    if (parts.length === 1) {
+      containerWithProto = parts[0];
+    } else if (parts.length === 2) {
+      [hostText, containerWithProto] = parts;
     } else {
-        const parts = spec.split(":");
-        if (parts.length === 1) {
-            containerWithProto = parts[0];
-        } else if (parts.length === 2) {
-            [hostText, containerWithProto] = parts;
-        } else {
-            const n = parts.length;
-            ipText = parts.slice(0, n - 2).join(":");
-            hostText = parts[n - 2];
-            containerWithProto = parts[n - 1];
-            if (ipText.includes(":")) {
-                if (parseIPv6(ipText)) {
-                    throw fail(
-                        `IPv6 host IP ${ipText} must be written in brackets; write ` +
-                            JSON.stringify(`[${ipText}]:${hostText}:${containerWithProto}`),
-                    );
-                }
-                throw fail(`host IP ${JSON.stringify(ipText)} ${INVALID_IP_FIX}`);
-            }
+      const n = parts.length;
+      ipText = parts.slice(0, n - 2).join(":");
+      hostText = parts[n - 2];
+      containerWithProto = parts[n - 1];
+      if (ipText.includes(":")) {
+        if (parseIPv6(ipText)) {
+          throw fail(
+            `IPv6 host IP ${ipText} must be written in brackets; write ` + JSON.stringify(`[${ipText}]:${hostText}:${containerWithProto}`),
+          );
         }
+        throw fail(`host IP ${JSON.stringify(ipText)} ${INVALID_IP_FIX}`);
+      }
     }
+  }
 
-    // Container port and protocol.
-    const slash = containerWithProto.indexOf("/");
-    const containerText = slash < 0 ? containerWithProto : containerWithProto.slice(0, slash);
-    const protoText = slash < 0 ? "" : containerWithProto.slice(slash + 1);
-    if (containerText === "") {
-        throw fail('no container port; put it after the last ":", e.g. "8080:80"');
-    }
-    const protocol: PortProtocol = protoText === "" ? DEFAULT_PROTOCOL : checkProtocol(protoText, fail);
-    const container = parseRange(containerText, "container port", fail);
+  // Container port and protocol.
+  const slash = containerWithProto.indexOf("/");
+  const containerText = slash < 0 ? containerWithProto : containerWithProto.slice(0, slash);
+  const protoText = slash < 0 ? "" : containerWithProto.slice(slash + 1);
+  if (containerText === "") {
+    throw fail('no container port; put it after the last ":", e.g. "8080:80"');
+  }
+  const protocol: PortProtocol = protoText === "" ? DEFAULT_PROTOCOL : checkProtocol(protoText, fail);
+  const container = parseRange(containerText, "container port", fail);
 
-    // Host IP.
-    let ip = DEFAULT_HOST_IP;
-    if (bracketed && ipText === "") {
-        throw fail('empty brackets; put the host IP inside them, e.g. "[::]:8080:80", or drop them');
-    }
-    if (ipText !== "") {
-        ip = normalizeHostIp(ipText, fail);
-    }
+  // Host IP.
+  let ip = DEFAULT_HOST_IP;
+  if (bracketed && ipText === "") {
+    throw fail('empty brackets; put the host IP inside them, e.g. "[::]:8080:80", or drop them');
+  }
+  if (ipText !== "") {
+    ip = normalizeHostIp(ipText, fail);
+  }
 
-    // Host port(s).
-    const spelled = (host: string, cont: string) => respell(ipText, bracketed, host, cont, protoText);
-    if (hostText === "") {
-        return expand(container, undefined, ip, protocol);
+  // Host port(s).
+  const spelled = (host: string, cont: string) => respell(ipText, bracketed, host, cont, protoText);
+  if (hostText === "") {
+    return expand(container, undefined, ip, protocol);
+  }
+  const host = parseRange(hostText, "host port", fail);
+  const containerLen = container.end - container.start;
+  const hostLen = host.end - host.start;
+  if (containerLen === 0 && hostLen > 0) {
+    throw fail(
+      `host port range ${host.text} with the single container port ${container.text} means ` +
+        `"any free host port in ${host.text}", which @pulumi/docker's ports (one external port per entry) ` +
+        `cannot express; pick one host port, e.g. ${JSON.stringify(spelled(String(host.start), container.text))}, ` +
+        `or omit it (${JSON.stringify(spelled("", container.text))}) to let docker choose`,
+    );
+  }
+  if (containerLen !== hostLen) {
+    const suggestedEnd = host.start + containerLen;
+    const suggestion =
+      suggestedEnd <= 65535 ? `write ${JSON.stringify(spelled(`${host.start}-${suggestedEnd}`, container.text))}` : "shorten one of them";
+    if (hostLen === 0) {
+      throw fail(
+        `container port range ${container.text} (${containerLen + 1} ports) needs a host port range of the ` +
+          `same length, not the single host port ${host.text}; ${suggestion}, ` +
+          `or omit the host port (${JSON.stringify(spelled("", container.text))})`,
+      );
     }
-    const host = parseRange(hostText, "host port", fail);
-    const containerLen = container.end - container.start;
-    const hostLen = host.end - host.start;
-    if (containerLen === 0 && hostLen > 0) {
-        throw fail(
-            `host port range ${host.text} with the single container port ${container.text} means ` +
-                `"any free host port in ${host.text}", which @pulumi/docker's ports (one external port per entry) ` +
-                `cannot express; pick one host port, e.g. ${JSON.stringify(spelled(String(host.start), container.text))}, ` +
-                `or omit it (${JSON.stringify(spelled("", container.text))}) to let docker choose`,
-        );
-    }
-    if (containerLen !== hostLen) {
-        const suggestedEnd = host.start + containerLen;
-        const suggestion =
-            suggestedEnd <= 65535
-                ? `write ${JSON.stringify(spelled(`${host.start}-${suggestedEnd}`, container.text))}`
-                : "shorten one of them";
-        if (hostLen === 0) {
-            throw fail(
-                `container port range ${container.text} (${containerLen + 1} ports) needs a host port range of the ` +
-                    `same length, not the single host port ${host.text}; ${suggestion}, ` +
-                    `or omit the host port (${JSON.stringify(spelled("", container.text))})`,
-            );
-        }
-        throw fail(
-            `host port range ${host.text} has ${hostLen + 1} ports but container port range ${container.text} ` +
-                `has ${containerLen + 1}; make them the same length: ${suggestion}`,
-        );
-    }
-    return expand(container, host.start, ip, protocol);
+    throw fail(
+      `host port range ${host.text} has ${hostLen + 1} ports but container port range ${container.text} ` +
+        `has ${containerLen + 1}; make them the same length: ${suggestion}`,
+    );
+  }
+  return expand(container, host.start, ip, protocol);
 }
 
 function expand(container: Range, hostStart: number | undefined, ip: string, protocol: PortProtocol): ContainerPortSpec[] {
-    const out: ContainerPortSpec[] = [];
-    for (let i = 0; i <= container.end - container.start; i++) {
-        out.push(
-            hostStart === undefined
-                ? { internal: container.start + i, ip, protocol }
-                : { internal: container.start + i, external: hostStart + i, ip, protocol },
-        );
-    }
-    return out;
+  const out: ContainerPortSpec[] = [];
+  for (let i = 0; i <= container.end - container.start; i++) {
+    out.push(
+      hostStart === undefined
+        ? { internal: container.start + i, ip, protocol }
+        : { internal: container.start + i, external: hostStart + i, ip, protocol },
+    );
+  }
+  return out;
 }
 
 /** Rebuilds a spec in short syntax for suggestions in error messages. */
 function respell(ipText: string, bracketed: boolean, host: string, container: string, proto: string): string {
-    const ip = bracketed ? `[${ipText}]` : ipText;
-    const base = ip !== "" ? `${ip}:${host}:${container}` : host !== "" ? `${host}:${container}` : container;
-    return proto !== "" ? `${base}/${proto}` : base;
+  const ip = bracketed ? `[${ipText}]` : ipText;
+  const base = ip !== "" ? `${ip}:${host}:${container}` : host !== "" ? `${host}:${container}` : container;
+  return proto !== "" ? `${base}/${proto}` : base;
 }
 
 function parseLongForm(spec: string, fail: Fail): { hostText: string; containerWithProto: string } {
-    const params: Record<string, string> = {};
-    for (const param of spec.split(",")) {
-        const eq = param.indexOf("=");
-        const key = eq < 0 ? "" : param.slice(0, eq);
-        if (key === "") {
-            throw fail(`${JSON.stringify(param)} is not name=value; write e.g. "published=8080,target=80,protocol=tcp"`);
-        }
-        if (!["published", "target", "protocol", "mode"].includes(key)) {
-            throw fail(`unknown key ${JSON.stringify(key)}; use published, target, protocol and mode`);
-        }
-        params[key] = param.slice(eq + 1);
+  const params: Record<string, string> = {};
+  for (const param of spec.split(",")) {
+    const eq = param.indexOf("=");
+    const key = eq < 0 ? "" : param.slice(0, eq);
+    if (key === "") {
+      throw fail(`${JSON.stringify(param)} is not name=value; write e.g. "published=8080,target=80,protocol=tcp"`);
     }
-    if (params.mode !== undefined && params.mode !== "ingress" && params.mode !== "host") {
-        throw fail(`mode ${JSON.stringify(params.mode)} is not ingress or host; remove it (docker run ignores it)`);
+    if (!["published", "target", "protocol", "mode"].includes(key)) {
+      throw fail(`unknown key ${JSON.stringify(key)}; use published, target, protocol and mode`);
     }
-    if (params.target === undefined || params.target === "") {
-        throw fail('target (the container port) is missing; write e.g. "published=8080,target=80"');
-    }
-    if (params.target.includes("/") || (params.published ?? "").includes("/")) {
-        throw fail('put the protocol in protocol=, e.g. "published=53,target=53,protocol=udp"');
-    }
-    const proto = params.protocol ?? "";
-    return {
-        hostText: params.published ?? "",
-        containerWithProto: proto === "" ? params.target : `${params.target}/${proto}`,
-    };
+    params[key] = param.slice(eq + 1);
+  }
+  if (params.mode !== undefined && params.mode !== "ingress" && params.mode !== "host") {
+    throw fail(`mode ${JSON.stringify(params.mode)} is not ingress or host; remove it (docker run ignores it)`);
+  }
+  if (params.target === undefined || params.target === "") {
+    throw fail('target (the container port) is missing; write e.g. "published=8080,target=80"');
+  }
+  if (params.target.includes("/") || (params.published ?? "").includes("/")) {
+    throw fail('put the protocol in protocol=, e.g. "published=53,target=53,protocol=udp"');
+  }
+  const proto = params.protocol ?? "";
+  return {
+    hostText: params.published ?? "",
+    containerWithProto: proto === "" ? params.target : `${params.target}/${proto}`,
+  };
 }
 
 function parseRange(text: string, what: "host port" | "container port", fail: Fail): Range {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-    if (!m) {
-        throw fail(
-            `${what} ${JSON.stringify(text)} is not a number; use a decimal port 1-65535 or a range such as ` +
-                (what === "host port" ? "8000-8010" : "80-90"),
-        );
-    }
-    const start = checkDigits(m[1], what, fail);
-    if (m[2] === undefined) {
-        return { start, end: start, text: String(start) };
-    }
-    const end = checkDigits(m[2], what, fail);
-    if (end < start) {
-        throw fail(`${what} range ${text} ends before it starts; write ${end}-${start}`);
-    }
-    return { start, end, text: start === end ? String(start) : `${start}-${end}` };
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m) {
+    throw fail(
+      `${what} ${JSON.stringify(text)} is not a number; use a decimal port 1-65535 or a range such as ` +
+        (what === "host port" ? "8000-8010" : "80-90"),
+    );
+  }
+  const start = checkDigits(m[1], what, fail);
+  if (m[2] === undefined) {
+    return { start, end: start, text: String(start) };
+  }
+  const end = checkDigits(m[2], what, fail);
+  if (end < start) {
+    throw fail(`${what} range ${text} ends before it starts; write ${end}-${start}`);
+  }
+  return { start, end, text: start === end ? String(start) : `${start}-${end}` };
 }
 
 function checkDigits(digits: string, what: string, fail: Fail): number {
-    const n = Number(digits);
-    if (n < 1 || n > 65535) {
-        const shown = digits.replace(/^0+(?=\d)/, "");
-        throw fail(
-            `${what} ${shown} is out of range 1-65535` +
-                (n === 0 && what === "host port" ? "; omit the host port to let docker pick a free one" : ""),
-        );
-    }
-    return n;
+  const n = Number(digits);
+  if (n < 1 || n > 65535) {
+    const shown = digits.replace(/^0+(?=\d)/, "");
+    throw fail(
+      `${what} ${shown} is out of range 1-65535` +
+        (n === 0 && what === "host port" ? "; omit the host port to let docker pick a free one" : ""),
+    );
+  }
+  return n;
 }
 
 function checkPortNumber(value: unknown, what: string, fail: Fail): number {
-    const key = what === "host port" ? "external" : "internal";
-    if (typeof value !== "number" || !Number.isInteger(value)) {
-        throw fail(`${key} ${showValue(value)} is not an integer port; use a whole number 1-65535`);
-    }
-    if (value < 1 || value > 65535) {
-        throw fail(`${what} ${value} is out of range 1-65535`);
-    }
-    return value;
+  const key = what === "host port" ? "external" : "internal";
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw fail(`${key} ${showValue(value)} is not an integer port; use a whole number 1-65535`);
+  }
+  if (value < 1 || value > 65535) {
+    throw fail(`${what} ${value} is out of range 1-65535`);
+  }
+  return value;
 }
 
 function checkProtocol(text: string, fail: Fail): PortProtocol {
-    const lower = text.toLowerCase();
-    if (lower === "tcp" || lower === "udp" || lower === "sctp") return lower;
-    throw fail(`protocol ${JSON.stringify(text)} is not supported; use tcp, udp or sctp`);
+  const lower = text.toLowerCase();
+  if (lower === "tcp" || lower === "udp" || lower === "sctp") return lower;
+  throw fail(`protocol ${JSON.stringify(text)} is not supported; use tcp, udp or sctp`);
 }
 
 const INVALID_IP_FIX =
-    'is not a valid IPv4 or IPv6 address; write a dotted IPv4 address such as "10.0.0.1:8080:80", ' +
-    'or an IPv6 address in brackets such as "[::1]:8080:80"';
+  'is not a valid IPv4 or IPv6 address; write a dotted IPv4 address such as "10.0.0.1:8080:80", ' +
+  'or an IPv6 address in brackets such as "[::1]:8080:80"';
 
 /** Validates a host IP (without brackets) and returns its canonical text. */
 function normalizeHostIp(text: string, fail: Fail): string {
-    const v4 = parseIPv4(text);
-    if (v4) return v4.join(".");
-    const v6 = parseIPv6(text);
-    if (!v6) {
-        throw fail(`host IP ${JSON.stringify(text)} ${INVALID_IP_FIX}`);
-    }
-    if (v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff) {
-        const v4text = [v6[6] >> 8, v6[6] & 0xff, v6[7] >> 8, v6[7] & 0xff].join(".");
-        throw fail(`host IP ${JSON.stringify(text)} is an IPv4-mapped IPv6 address; write the IPv4 address ${v4text} instead`);
-    }
-    return formatIPv6(v6);
+  const v4 = parseIPv4(text);
+  if (v4) return v4.join(".");
+  const v6 = parseIPv6(text);
+  if (!v6) {
+    throw fail(`host IP ${JSON.stringify(text)} ${INVALID_IP_FIX}`);
+  }
+  if (v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff) {
+    const v4text = [v6[6] >> 8, v6[6] & 0xff, v6[7] >> 8, v6[7] & 0xff].join(".");
+    throw fail(`host IP ${JSON.stringify(text)} is an IPv4-mapped IPv6 address; write the IPv4 address ${v4text} instead`);
+  }
+  return formatIPv6(v6);
 }
 
 /** Strict dotted-quad IPv4 (no leading zeros, as Go's net.ParseIP). */
 function parseIPv4(text: string): number[] | undefined {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-    if (!m) return undefined;
-    const octets = m.slice(1).map((o) => (o.length > 1 && o.startsWith("0") ? NaN : Number(o)));
-    return octets.every((o) => o >= 0 && o <= 255) ? octets : undefined;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const octets = m.slice(1).map((o) => (o.length > 1 && o.startsWith("0") ? NaN : Number(o)));
+  return octets.every((o) => o >= 0 && o <= 255) ? octets : undefined;
 }
 
 /** IPv6 text (with optional trailing dotted IPv4, no zone) to 8 groups. */
 function parseIPv6(text: string): number[] | undefined {
-    if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(":")) return undefined;
-    let s = text;
-    if (s.includes(".")) {
-        const lastColon = s.lastIndexOf(":");
-        const v4 = parseIPv4(s.slice(lastColon + 1));
-        if (!v4) return undefined;
-        s = `${s.slice(0, lastColon + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
-    }
-    const gap = s.indexOf("::");
-    let groups: string[];
-    if (gap >= 0) {
-        if (s.indexOf("::", gap + 1) >= 0) return undefined;
-        const head = s.slice(0, gap) === "" ? [] : s.slice(0, gap).split(":");
-        const tail = s.slice(gap + 2) === "" ? [] : s.slice(gap + 2).split(":");
-        if (head.length + tail.length > 7) return undefined;
-        groups = [...head, ...Array<string>(8 - head.length - tail.length).fill("0"), ...tail];
-    } else {
-        groups = s.split(":");
-        if (groups.length !== 8) return undefined;
-    }
-    if (!groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
-    return groups.map((g) => parseInt(g, 16));
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(":")) return undefined;
+  let s = text;
+  if (s.includes(".")) {
+    const lastColon = s.lastIndexOf(":");
+    const v4 = parseIPv4(s.slice(lastColon + 1));
+    if (!v4) return undefined;
+    s = `${s.slice(0, lastColon + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
+  }
+  const gap = s.indexOf("::");
+  let groups: string[];
+  if (gap >= 0) {
+    if (s.indexOf("::", gap + 1) >= 0) return undefined;
+    const head = s.slice(0, gap) === "" ? [] : s.slice(0, gap).split(":");
+    const tail = s.slice(gap + 2) === "" ? [] : s.slice(gap + 2).split(":");
+    if (head.length + tail.length > 7) return undefined;
+    groups = [...head, ...Array<string>(8 - head.length - tail.length).fill("0"), ...tail];
+  } else {
+    groups = s.split(":");
+    if (groups.length !== 8) return undefined;
+  }
+  if (!groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => parseInt(g, 16));
 }
 
 /** RFC 5952 text: lower-case, no leading zeros, longest zero run (2+) as "::". */
 function formatIPv6(groups: number[]): string {
-    let bestStart = -1;
-    let bestLen = 0;
-    for (let i = 0; i < 8; ) {
-        if (groups[i] !== 0) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < 8 && groups[j] === 0) j++;
-        if (j - i > bestLen) {
-            bestStart = i;
-            bestLen = j - i;
-        }
-        i = j;
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
     }
-    const hex = groups.map((g) => g.toString(16));
-    if (bestLen < 2) return hex.join(":");
-    return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestLen < 2) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
 }
 
 function bindingKey(ip: string, port: number, protocol: string): string {
-    return `${ip.includes(":") ? `[${ip}]` : ip}:${port}/${protocol}`;
+  return `${ip.includes(":") ? `[${ip}]` : ip}:${port}/${protocol}`;
 }
 
 function parseBindingKey(key: string): { ip: string; family: 4 | 6; port: number; protocol: string } {
-    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d+)\/(tcp|udp|sctp)$/.exec(key);
-    if (!m) {
-        throw new Error(`${JSON.stringify(key)} is not a host binding key of the form IP:PORT/PROTO (IPv6 in brackets).`);
-    }
-    const family = m[1] !== undefined ? 6 : 4;
-    let ip: string;
-    if (family === 6) {
-        const groups = parseIPv6(m[1]);
-        if (!groups) throw new Error(`${JSON.stringify(key)} has an invalid IPv6 address.`);
-        ip = formatIPv6(groups);
-    } else {
-        const octets = parseIPv4(m[2]);
-        if (!octets) throw new Error(`${JSON.stringify(key)} has an invalid IPv4 address.`);
-        ip = octets.join(".");
-    }
-    return { ip, family, port: Number(m[3]), protocol: m[4] };
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d+)\/(tcp|udp|sctp)$/.exec(key);
+  if (!m) {
+    throw new Error(`${JSON.stringify(key)} is not a host binding key of the form IP:PORT/PROTO (IPv6 in brackets).`);
+  }
+  const family = m[1] !== undefined ? 6 : 4;
+  let ip: string;
+  if (family === 6) {
+    const groups = parseIPv6(m[1]);
+    if (!groups) throw new Error(`${JSON.stringify(key)} has an invalid IPv6 address.`);
+    ip = formatIPv6(groups);
+  } else {
+    const octets = parseIPv4(m[2]);
+    if (!octets) throw new Error(`${JSON.stringify(key)} has an invalid IPv4 address.`);
+    ip = octets.join(".");
+  }
+  return { ip, family, port: Number(m[3]), protocol: m[4] };
 }
 
 function wildcard(family: 4 | 6): string {
-    return family === 4 ? "0.0.0.0" : "::";
+  return family === 4 ? "0.0.0.0" : "::";
 }
 
 function showSpec(spec: unknown): string {
-    try {
-        const text = JSON.stringify(spec);
-        return text === undefined ? String(spec) : text;
-    } catch {
-        return String(spec);
-    }
+  try {
+    const text = JSON.stringify(spec);
+    return text === undefined ? String(spec) : text;
+  } catch {
+    return String(spec);
+  }
 }
 
 function showValue(value: unknown): string {
-    return typeof value === "number" ? String(value) : showSpec(value);
+  return typeof value === "number" ? String(value) : showSpec(value);
 }
 
 function typeOf(value: unknown): string {
-    return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }

@@ -30,7 +30,7 @@ export const BUILD_SCRIPT = [
  */
 export const REMOVE_SCRIPT = [
   "set -eu",
-  'id=${PULUMI_COMMAND_STDOUT:-}',
+  "id=${PULUMI_COMMAND_STDOUT:-}",
   'cur=$(docker image inspect -f "{{.Id}}" "$DOCKWIRE_IMAGE_NAME" 2>/dev/null || true)',
   'if [ -n "$id" ] && [ "$cur" = "$id" ]; then',
   '  docker image rm "$DOCKWIRE_IMAGE_NAME" >/dev/null',

@@ -88,11 +88,15 @@ export function checkConfig(cfg: MultiHostOverlayConfig, prefix = ""): void {
       const h = cfg[role];
       parseDockerEndpoint(h.host, { tls: h.tls !== undefined, allowInsecure: h.allowInsecure }, `${role}Host`);
       if (h.advertiseAddr !== undefined && !ipam.parseIp(h.advertiseAddr)) {
-        throw new Error(`${role}Addr ${JSON.stringify(h.advertiseAddr)} is not an IP address: give the address the other host reaches this one at, e.g. "192.168.205.10".`);
+        throw new Error(
+          `${role}Addr ${JSON.stringify(h.advertiseAddr)} is not an IP address: give the address the other host reaches this one at, e.g. "192.168.205.10".`,
+        );
       }
     }
     if (cfg.manager.host === cfg.worker.host) {
-      throw new Error(`managerHost and workerHost are both ${JSON.stringify(cfg.worker.host)}: a daemon cannot join its own swarm as a worker; give workerHost the second host's daemon.`);
+      throw new Error(
+        `managerHost and workerHost are both ${JSON.stringify(cfg.worker.host)}: a daemon cannot join its own swarm as a worker; give workerHost the second host's daemon.`,
+      );
     }
     networkSpec("overlay", { networkName: `${prefix}${cfg.networkName}`, subnet: cfg.subnet }, { driver: "overlay" }, undefined);
   } catch (e) {
@@ -131,7 +135,12 @@ export function multiHostOverlay(cfg: MultiHostOverlayConfig, prefix = "") {
   );
   // The worker's container may only be created once the worker is in the swarm: the network
   // name carries the dependency on the network, which waits for the whole Swarm (joins included).
-  const boxes = ([["test1", manager], ["test2", worker]] as const).map(
+  const boxes = (
+    [
+      ["test1", manager],
+      ["test2", worker],
+    ] as const
+  ).map(
     ([name, host]) =>
       new AppContainer(
         name,

@@ -78,10 +78,16 @@ export function planCluster(cfg: ClusterConfig): ClusterNode[] {
   }
   const min = 3 * (cfg.replicas + 1);
   if (!Number.isInteger(cfg.nodes) || cfg.nodes < min) {
-    throw new IpamError("nodes", `nodes ${cfg.nodes} is too few for ${cfg.replicas} replica(s) per master: Redis Cluster needs 3 masters, so use at least ${min} nodes.`);
+    throw new IpamError(
+      "nodes",
+      `nodes ${cfg.nodes} is too few for ${cfg.replicas} replica(s) per master: Redis Cluster needs 3 masters, so use at least ${min} nodes.`,
+    );
   }
   const subnet = parseCidr(cfg.subnet, "subnet");
-  for (const [key, base] of [["clientPortBase", cfg.clientPortBase], ["busPortBase", cfg.busPortBase]] as const) {
+  for (const [key, base] of [
+    ["clientPortBase", cfg.clientPortBase],
+    ["busPortBase", cfg.busPortBase],
+  ] as const) {
     if (!Number.isInteger(base) || base < 1 || base + cfg.nodes - 1 > 65535) {
       throw new IpamError(key, `${key} ${base} leaves no room for ${cfg.nodes} ports: use a port from 1 to ${65535 - cfg.nodes + 1}.`);
     }
@@ -96,6 +102,13 @@ export function planCluster(cfg: ClusterConfig): ClusterNode[] {
       );
     }
     const address = formatIp(subnet.family, value);
-    return { index: i + 1, name: `redis-${i + 1}`, address, clientPort: cfg.clientPortBase + i, busPort: cfg.busPortBase + i, conf: nodeConf(address) };
+    return {
+      index: i + 1,
+      name: `redis-${i + 1}`,
+      address,
+      clientPort: cfg.clientPortBase + i,
+      busPort: cfg.busPortBase + i,
+      conf: nodeConf(address),
+    };
   });
 }

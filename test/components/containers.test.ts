@@ -42,26 +42,29 @@ test.serial("AppContainer: ports normalized, network with alias and a checked st
   });
 });
 
-test.serial("AppContainer: network modes host, none and container:NAME (the program's container by its id, as the daemon reports it)", async (t) => {
-  const id = "0123456789abcdef".repeat(4);
-  const rs = await captureResources(() => {
-    new AppContainer("h", { image: "busybox", networkMode: "host" });
-    new AppContainer("n", { image: "busybox", networkMode: "none" });
-    new AppContainer("c", { image: "busybox", networkMode: "container:h" });
-    new AppContainer("x", { image: "busybox", networkMode: `container:${id}` });
-  });
-  t.deepEqual(
-    ofType(rs, "docker:index/container:Container")
-      .map((r) => [r.name, r.inputs.networkMode])
-      .sort(),
-    [
-      ["c", "container:h-id"],
-      ["h", "host"],
-      ["n", "none"],
-      ["x", `container:${id}`],
-    ],
-  );
-});
+test.serial(
+  "AppContainer: network modes host, none and container:NAME (the program's container by its id, as the daemon reports it)",
+  async (t) => {
+    const id = "0123456789abcdef".repeat(4);
+    const rs = await captureResources(() => {
+      new AppContainer("h", { image: "busybox", networkMode: "host" });
+      new AppContainer("n", { image: "busybox", networkMode: "none" });
+      new AppContainer("c", { image: "busybox", networkMode: "container:h" });
+      new AppContainer("x", { image: "busybox", networkMode: `container:${id}` });
+    });
+    t.deepEqual(
+      ofType(rs, "docker:index/container:Container")
+        .map((r) => [r.name, r.inputs.networkMode])
+        .sort(),
+      [
+        ["c", "container:h-id"],
+        ["h", "host"],
+        ["n", "none"],
+        ["x", `container:${id}`],
+      ],
+    );
+  },
+);
 
 const bad: [string, () => unknown, string][] = [
   [
@@ -149,7 +152,10 @@ test.serial("Swarm: init on the manager, a secret token, one join per worker", a
 
 test.serial("Swarm refuses an advertise address that is not an IP", async (t) => {
   const r = await failure(() => new Swarm("sw", { manager: { cliEnv: {} }, advertiseAddr: "10.99.0.1; reboot" }));
-  t.is(r.message, 'dockwire:networks:Swarm "sw": advertiseAddr "10.99.0.1; reboot" is not an IP address: give the address other nodes reach this one at, e.g. "10.99.0.1".');
+  t.is(
+    r.message,
+    'dockwire:networks:Swarm "sw": advertiseAddr "10.99.0.1; reboot" is not an IP address: give the address other nodes reach this one at, e.g. "10.99.0.1".',
+  );
   t.is(r.registered, 0);
 });
 
@@ -174,8 +180,13 @@ test.serial("DockerHost over TLS: a provider with secret material; plain TCP ref
   );
   t.is(refused.registered, 0);
 
-  const missing = await failure(() => new DockerHost("lab", { host: "tcp://10.99.0.2:2376", tls: { caPem: "CA", certPem: "", keyPem: "K" } }));
-  t.is(missing.message, 'dockwire:host:DockerHost "lab": tls.certPem is missing: give all three of caPem, certPem and keyPem (PEM text), or drop tls.');
+  const missing = await failure(
+    () => new DockerHost("lab", { host: "tcp://10.99.0.2:2376", tls: { caPem: "CA", certPem: "", keyPem: "K" } }),
+  );
+  t.is(
+    missing.message,
+    'dockwire:host:DockerHost "lab": tls.certPem is missing: give all three of caPem, certPem and keyPem (PEM text), or drop tls.',
+  );
 
   const ok = await captureResources(() => new DockerHost("lab", { host: "tcp://10.99.0.2:2375", allowInsecure: true }).provider.urn);
   t.is(ofType(ok, "pulumi:providers:docker").length, 1);

@@ -66,17 +66,14 @@ const nsUrn = (name: string) => `${URN}dockwire:netns:NetworkNamespace$${LOCAL}:
 
 test.serial("seed 000: two namespaces and a veth pair, each exactly one local command with the builders' scripts", async (t) => {
   const got = await capture(build(() => seed000Lab()));
-  t.deepEqual(
-    got.resources.map((r) => `${r.type} ${r.name}`).sort(),
-    [
-      "command:local:Command test1-netns",
-      "command:local:Command test2-netns",
-      "command:local:Command veth-veth",
-      "dockwire:netns:NetworkNamespace test1",
-      "dockwire:netns:NetworkNamespace test2",
-      "dockwire:netns:VethPair veth",
-    ],
-  );
+  t.deepEqual(got.resources.map((r) => `${r.type} ${r.name}`).sort(), [
+    "command:local:Command test1-netns",
+    "command:local:Command test2-netns",
+    "command:local:Command veth-veth",
+    "dockwire:netns:NetworkNamespace test1",
+    "dockwire:netns:NetworkNamespace test2",
+    "dockwire:netns:VethPair veth",
+  ]);
   for (const ns of ["test1", "test2"]) {
     assertLocalCommand(t, got, {
       name: `${ns}-netns`,
@@ -241,7 +238,10 @@ test.serial("with a connection, the child is a remote command with the same scri
     t.true(req.deleteBeforeReplace, name);
     t.deepEqual(req.dependencies, name === "r1-netns" ? [] : [remoteUrn], name);
   }
-  t.deepEqual(got.resources.filter((r) => r.type === LOCAL), []);
+  t.deepEqual(
+    got.resources.filter((r) => r.type === LOCAL),
+    [],
+  );
 });
 
 test.serial("a local namespace with a remote component (or the reverse) is rejected before anything is registered", async (t) => {

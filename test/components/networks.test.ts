@@ -31,7 +31,9 @@ test.serial("BridgeNetwork registers a component and one docker.Network with the
   t.deepEqual(ofType(rs, "docker:index/network:Network")[0].inputs, {
     name: "eagleslab-net",
     driver: "bridge",
-    ipamConfigs: [{ subnet: "10.10.0.0/16", gateway: "10.10.0.1", ipRange: "10.10.5.0/24", auxAddress: { dns: "10.10.0.253", router: "10.10.0.254" } }],
+    ipamConfigs: [
+      { subnet: "10.10.0.0/16", gateway: "10.10.0.1", ipRange: "10.10.5.0/24", auxAddress: { dns: "10.10.0.253", router: "10.10.0.254" } },
+    ],
     options: {
       "com.docker.network.bridge.enable_icc": "true",
       "com.docker.network.bridge.name": "br-eagles",
@@ -55,7 +57,9 @@ test.serial("BridgeNetwork defaults the gateway to the first host and networkNam
 
 test.serial("BridgeNetwork dual stack sets ipv6 and one pool per family", async (t) => {
   const rs = await captureResources(
-    () => new BridgeNetwork("ds", { networkName: "dual", pools: [{ subnet: "10.30.0.0/24" }, { subnet: "fd00:30::/64" }], internal: true }).networkName,
+    () =>
+      new BridgeNetwork("ds", { networkName: "dual", pools: [{ subnet: "10.30.0.0/24" }, { subnet: "fd00:30::/64" }], internal: true })
+        .networkName,
   );
   t.deepEqual(ofType(rs, "docker:index/network:Network")[0].inputs, {
     name: "dual",
@@ -71,7 +75,9 @@ test.serial("BridgeNetwork dual stack sets ipv6 and one pool per family", async 
 
 test.serial("MacvlanNetwork on an 802.1q parent", async (t) => {
   const rs = await captureResources(
-    () => new MacvlanNetwork("mv", { parent: "mvparent0", vlan: 10, mode: "bridge", subnet: "192.168.50.0/24", gateway: "192.168.50.1" }).networkName,
+    () =>
+      new MacvlanNetwork("mv", { parent: "mvparent0", vlan: 10, mode: "bridge", subnet: "192.168.50.0/24", gateway: "192.168.50.1" })
+        .networkName,
   );
   t.deepEqual(ofType(rs, "docker:index/network:Network")[0].inputs, {
     name: "mv",
@@ -82,7 +88,9 @@ test.serial("MacvlanNetwork on an 802.1q parent", async (t) => {
 });
 
 test.serial("IpvlanNetwork l3 with a flag", async (t) => {
-  const rs = await captureResources(() => new IpvlanNetwork("iv", { parent: "ivparent0", mode: "l3", flag: "private", subnet: "192.168.60.0/24" }).networkName);
+  const rs = await captureResources(
+    () => new IpvlanNetwork("iv", { parent: "ivparent0", mode: "l3", flag: "private", subnet: "192.168.60.0/24" }).networkName,
+  );
   t.deepEqual(ofType(rs, "docker:index/network:Network")[0].inputs, {
     name: "iv",
     driver: "ipvlan",

@@ -35,7 +35,9 @@ const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b470
 type Request = RegisterRequest;
 
 /** Runs a stack program under mocks; returns what it registered, the requests' options and its outputs, resolved. */
-async function capture(build: () => Record<string, unknown>): Promise<{ resources: Registered[]; requests: Request[]; outputs: Record<string, unknown> }> {
+async function capture(
+  build: () => Record<string, unknown>,
+): Promise<{ resources: Registered[]; requests: Request[]; outputs: Record<string, unknown> }> {
   let out: Record<string, unknown> = {};
   const { resources, requests } = await captureWithRequests(() => {
     out = build();
@@ -62,60 +64,70 @@ function assertNoProvider(t: ExecutionContext, requests: readonly Request[], typ
 
 // ---------------------------------------------------------------- flask-redis
 
-test.serial("flask-redis: image built from ./app on the daemon without pushing, a bridge network, redis with alias redis, the app on 5000:5000", async (t) => {
-  const got = await capture(() => flaskRedis(SEED_FLASK_REDIS));
-  t.deepEqual(list(got.resources), [
-    `${LOCAL} app-image`,
-    `${CONTAINER} flask-redis`,
-    `${CONTAINER} redis`,
-    `${NETWORK} flask-redis`,
-    "dockwire:containers:AppContainer flask-redis",
-    "dockwire:containers:AppContainer redis",
-    "dockwire:networks:BridgeNetwork flask-redis",
-  ]);
-  const dir = path.resolve(__dirname, "../../../stacks/flask-redis/app");
-  t.is(appDir(), dir);
-  t.deepEqual(one(got.resources, LOCAL, "app-image").inputs, {
-    create: BUILD_SCRIPT,
-    delete: REMOVE_SCRIPT,
-    interpreter: ["/bin/sh", "-c"],
-    environment: {
-      DOCKER_HOST: "unix:///var/run/docker.sock",
-      DOCKWIRE_BASE_IMAGE: "dockwire/app:local",
-      DOCKWIRE_IMAGE_NAME: "dockwire/flask-redis:local",
-      DOCKWIRE_DOCKERFILE: path.join(dir, "Dockerfile"),
-      DOCKWIRE_CONTEXT: dir,
-    },
-    triggers: [contextDigest(dir), "dockwire/app:local", "dockwire/flask-redis:local", "unix:///var/run/docker.sock"],
-  });
-  t.deepEqual(one(got.resources, NETWORK, "flask-redis").inputs, { name: "flask-redis", driver: "bridge" });
-  t.deepEqual(one(got.resources, CONTAINER, "redis").inputs, {
-    name: "redis",
-    image: "dockwire/app:local",
-    command: ["redis-server", "--protected-mode", "no"],
-    networksAdvanced: [{ name: "flask-redis", aliases: ["redis"] }],
-  });
-  t.deepEqual(REDIS_COMMAND, ["redis-server", "--protected-mode", "no"]);
-  // The app runs the id the build printed (the mocks answer the command's stdout with "").
-  const app = one(got.resources, CONTAINER, "flask-redis").inputs;
-  t.deepEqual({ ...app, image: undefined }, {
-    name: "flask-redis",
-    image: undefined,
-    envs: ["REDIS_HOST=redis"],
-    ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0", protocol: "tcp" }],
-    networksAdvanced: [{ name: "flask-redis" }],
-  });
-  // The app waits for redis; everything goes to the default provider (DOCKER_HOST).
-  t.true(one(got.requests, "dockwire:containers:AppContainer", "flask-redis").dependencies.includes(`${URN}dockwire:containers:AppContainer$${CONTAINER}::redis`));
-  assertNoProvider(t, got.requests, [NETWORK, CONTAINER]);
-  t.deepEqual(got.outputs, {
-    network: "flask-redis",
-    image: "dockwire/flask-redis:local",
-    redisContainer: "redis",
-    appContainer: "flask-redis",
-    url: "http://127.0.0.1:5000/",
-  });
-});
+test.serial(
+  "flask-redis: image built from ./app on the daemon without pushing, a bridge network, redis with alias redis, the app on 5000:5000",
+  async (t) => {
+    const got = await capture(() => flaskRedis(SEED_FLASK_REDIS));
+    t.deepEqual(list(got.resources), [
+      `${LOCAL} app-image`,
+      `${CONTAINER} flask-redis`,
+      `${CONTAINER} redis`,
+      `${NETWORK} flask-redis`,
+      "dockwire:containers:AppContainer flask-redis",
+      "dockwire:containers:AppContainer redis",
+      "dockwire:networks:BridgeNetwork flask-redis",
+    ]);
+    const dir = path.resolve(__dirname, "../../../stacks/flask-redis/app");
+    t.is(appDir(), dir);
+    t.deepEqual(one(got.resources, LOCAL, "app-image").inputs, {
+      create: BUILD_SCRIPT,
+      delete: REMOVE_SCRIPT,
+      interpreter: ["/bin/sh", "-c"],
+      environment: {
+        DOCKER_HOST: "unix:///var/run/docker.sock",
+        DOCKWIRE_BASE_IMAGE: "dockwire/app:local",
+        DOCKWIRE_IMAGE_NAME: "dockwire/flask-redis:local",
+        DOCKWIRE_DOCKERFILE: path.join(dir, "Dockerfile"),
+        DOCKWIRE_CONTEXT: dir,
+      },
+      triggers: [contextDigest(dir), "dockwire/app:local", "dockwire/flask-redis:local", "unix:///var/run/docker.sock"],
+    });
+    t.deepEqual(one(got.resources, NETWORK, "flask-redis").inputs, { name: "flask-redis", driver: "bridge" });
+    t.deepEqual(one(got.resources, CONTAINER, "redis").inputs, {
+      name: "redis",
+      image: "dockwire/app:local",
+      command: ["redis-server", "--protected-mode", "no"],
+      networksAdvanced: [{ name: "flask-redis", aliases: ["redis"] }],
+    });
+    t.deepEqual(REDIS_COMMAND, ["redis-server", "--protected-mode", "no"]);
+    // The app runs the id the build printed (the mocks answer the command's stdout with "").
+    const app = one(got.resources, CONTAINER, "flask-redis").inputs;
+    t.deepEqual(
+      { ...app, image: undefined },
+      {
+        name: "flask-redis",
+        image: undefined,
+        envs: ["REDIS_HOST=redis"],
+        ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0", protocol: "tcp" }],
+        networksAdvanced: [{ name: "flask-redis" }],
+      },
+    );
+    // The app waits for redis; everything goes to the default provider (DOCKER_HOST).
+    t.true(
+      one(got.requests, "dockwire:containers:AppContainer", "flask-redis").dependencies.includes(
+        `${URN}dockwire:containers:AppContainer$${CONTAINER}::redis`,
+      ),
+    );
+    assertNoProvider(t, got.requests, [NETWORK, CONTAINER]);
+    t.deepEqual(got.outputs, {
+      network: "flask-redis",
+      image: "dockwire/flask-redis:local",
+      redisContainer: "redis",
+      appContainer: "flask-redis",
+      url: "http://127.0.0.1:5000/",
+    });
+  },
+);
 
 test("flask-redis: the build context digest changes with any file's name or content, and only then", (t) => {
   const a = fs.mkdtempSync(path.join(os.tmpdir(), "dw-ctx-"));
@@ -252,8 +264,14 @@ test.serial("netns-lab: config renames namespaces and ends and changes addresses
 
 test.serial("netns-lab refuses bad names and addresses before registering anything", async (t) => {
   const cases: [Partial<typeof SEED_NETNS_LAB>, RegExp][] = [
-    [{ veth1: "veth-test1-too-long" }, /^netns-lab stack: veth1 "veth-test1-too-long" is 19 characters: Linux interface names are at most 15; shorten it\.$/],
-    [{ veth2: "veth-test1" }, /^netns-lab stack: veth2 "veth-test1" is the same as veth1: the two ends of a veth pair need different names\.$/],
+    [
+      { veth1: "veth-test1-too-long" },
+      /^netns-lab stack: veth1 "veth-test1-too-long" is 19 characters: Linux interface names are at most 15; shorten it\.$/,
+    ],
+    [
+      { veth2: "veth-test1" },
+      /^netns-lab stack: veth2 "veth-test1" is the same as veth1: the two ends of a veth pair need different names\.$/,
+    ],
     [{ ns2: "a;b" }, /^netns-lab stack: ns2 "a;b"/],
     [{ addr2: "192.168.1.300/24" }, /^netns-lab stack: addr2 "192\.168\.1\.300\/24" is not an IPv4 or IPv6 CIDR/],
     [{ ns2: "test1" }, /^netns-lab stack: ns1 and ns2 are both "test1"/],
@@ -275,74 +293,80 @@ const TWO_HOSTS: MultiHostOverlayConfig = {
 
 const providerRef = (name: string) => `${URN}dockwire:host:DockerHost$${PROVIDER}::${name}::${name}-id`;
 
-test.serial("multi-host-overlay: two hosts, a swarm, an attachable overlay 10.0.9.0/24 on the manager, a busybox on each host", async (t) => {
-  const got = await capture(() => multiHostOverlay(TWO_HOSTS));
-  t.deepEqual(list(got.resources), [
-    `${LOCAL} swarm-init`,
-    `${LOCAL} swarm-join-worker`,
-    `${LOCAL} swarm-worker-token`,
-    `${CONTAINER} test1`,
-    `${CONTAINER} test2`,
-    `${NETWORK} overlay`,
-    "dockwire:containers:AppContainer test1",
-    "dockwire:containers:AppContainer test2",
-    "dockwire:host:DockerHost manager",
-    "dockwire:host:DockerHost worker",
-    "dockwire:networks:OverlayNetwork overlay",
-    "dockwire:networks:Swarm swarm",
-    `${PROVIDER} manager`,
-    `${PROVIDER} worker`,
-  ]);
-  t.deepEqual(one(got.resources, PROVIDER, "manager").inputs, { host: "unix:///run/dockwire/docker.sock" });
-  t.deepEqual(one(got.resources, PROVIDER, "worker").inputs, { host: "unix:///run/dockwire-lab/docker.sock" });
+test.serial(
+  "multi-host-overlay: two hosts, a swarm, an attachable overlay 10.0.9.0/24 on the manager, a busybox on each host",
+  async (t) => {
+    const got = await capture(() => multiHostOverlay(TWO_HOSTS));
+    t.deepEqual(list(got.resources), [
+      `${LOCAL} swarm-init`,
+      `${LOCAL} swarm-join-worker`,
+      `${LOCAL} swarm-worker-token`,
+      `${CONTAINER} test1`,
+      `${CONTAINER} test2`,
+      `${NETWORK} overlay`,
+      "dockwire:containers:AppContainer test1",
+      "dockwire:containers:AppContainer test2",
+      "dockwire:host:DockerHost manager",
+      "dockwire:host:DockerHost worker",
+      "dockwire:networks:OverlayNetwork overlay",
+      "dockwire:networks:Swarm swarm",
+      `${PROVIDER} manager`,
+      `${PROVIDER} worker`,
+    ]);
+    t.deepEqual(one(got.resources, PROVIDER, "manager").inputs, { host: "unix:///run/dockwire/docker.sock" });
+    t.deepEqual(one(got.resources, PROVIDER, "worker").inputs, { host: "unix:///run/dockwire-lab/docker.sock" });
 
-  const init = swarmInitScripts("10.99.7.1");
-  t.deepEqual(one(got.resources, LOCAL, "swarm-init").inputs, {
-    create: init.create,
-    delete: init.delete,
-    environment: { DOCKER_HOST: "unix:///run/dockwire/docker.sock" },
-    interpreter: ["/bin/sh", "-c"],
-  });
-  t.deepEqual(one(got.resources, LOCAL, "swarm-worker-token").inputs, {
-    create: SWARM_TOKEN_SCRIPT,
-    environment: { DOCKER_HOST: "unix:///run/dockwire/docker.sock" },
-    interpreter: ["/bin/sh", "-c"],
-  });
-  const join = swarmJoinScripts("10.99.7.1", "10.99.7.2");
-  // The join environment is a secret (it carries the token; no token under mocks).
-  t.deepEqual(one(got.resources, LOCAL, "swarm-join-worker").inputs, {
-    create: join.create,
-    delete: join.delete,
-    environment: secret({ DOCKER_HOST: "unix:///run/dockwire-lab/docker.sock" }),
-    interpreter: ["/bin/sh", "-c"],
-  });
-
-  t.deepEqual(one(got.resources, NETWORK, "overlay").inputs, {
-    name: "demo",
-    driver: "overlay",
-    attachable: true,
-    ipamConfigs: [{ subnet: "10.0.9.0/24", gateway: "10.0.9.1" }],
-  });
-  const net = one(got.requests, NETWORK, "overlay");
-  t.is(net.provider, providerRef("manager"));
-  // The network waits for the whole swarm: init, token and the worker's join.
-  for (const c of ["swarm-init", "swarm-worker-token", "swarm-join-worker"]) {
-    t.true(net.dependencies.includes(`${URN}dockwire:networks:Swarm$${LOCAL}::${c}`), c);
-  }
-  for (const [name, host] of [["test1", "manager"], ["test2", "worker"]]) {
-    t.deepEqual(one(got.resources, CONTAINER, name).inputs, {
-      name,
-      image: "dockwire/busybox:local",
-      command: ["/bin/sh", "-c", "while true; do sleep 3600; done"],
-      networksAdvanced: [{ name: "demo" }],
+    const init = swarmInitScripts("10.99.7.1");
+    t.deepEqual(one(got.resources, LOCAL, "swarm-init").inputs, {
+      create: init.create,
+      delete: init.delete,
+      environment: { DOCKER_HOST: "unix:///run/dockwire/docker.sock" },
+      interpreter: ["/bin/sh", "-c"],
     });
-    t.is(one(got.requests, CONTAINER, name).provider, providerRef(host), `${name} runs on the ${host}`);
-  }
-  t.deepEqual(SLEEP_COMMAND, ["/bin/sh", "-c", "while true; do sleep 3600; done"]);
-  t.deepEqual(got.outputs.network, "demo");
-  t.deepEqual(got.outputs.containers, ["test1", "test2"]);
-  t.is(got.outputs.check, "docker exec test1 ping -c 1 test2");
-});
+    t.deepEqual(one(got.resources, LOCAL, "swarm-worker-token").inputs, {
+      create: SWARM_TOKEN_SCRIPT,
+      environment: { DOCKER_HOST: "unix:///run/dockwire/docker.sock" },
+      interpreter: ["/bin/sh", "-c"],
+    });
+    const join = swarmJoinScripts("10.99.7.1", "10.99.7.2");
+    // The join environment is a secret (it carries the token; no token under mocks).
+    t.deepEqual(one(got.resources, LOCAL, "swarm-join-worker").inputs, {
+      create: join.create,
+      delete: join.delete,
+      environment: secret({ DOCKER_HOST: "unix:///run/dockwire-lab/docker.sock" }),
+      interpreter: ["/bin/sh", "-c"],
+    });
+
+    t.deepEqual(one(got.resources, NETWORK, "overlay").inputs, {
+      name: "demo",
+      driver: "overlay",
+      attachable: true,
+      ipamConfigs: [{ subnet: "10.0.9.0/24", gateway: "10.0.9.1" }],
+    });
+    const net = one(got.requests, NETWORK, "overlay");
+    t.is(net.provider, providerRef("manager"));
+    // The network waits for the whole swarm: init, token and the worker's join.
+    for (const c of ["swarm-init", "swarm-worker-token", "swarm-join-worker"]) {
+      t.true(net.dependencies.includes(`${URN}dockwire:networks:Swarm$${LOCAL}::${c}`), c);
+    }
+    for (const [name, host] of [
+      ["test1", "manager"],
+      ["test2", "worker"],
+    ]) {
+      t.deepEqual(one(got.resources, CONTAINER, name).inputs, {
+        name,
+        image: "dockwire/busybox:local",
+        command: ["/bin/sh", "-c", "while true; do sleep 3600; done"],
+        networksAdvanced: [{ name: "demo" }],
+      });
+      t.is(one(got.requests, CONTAINER, name).provider, providerRef(host), `${name} runs on the ${host}`);
+    }
+    t.deepEqual(SLEEP_COMMAND, ["/bin/sh", "-c", "while true; do sleep 3600; done"]);
+    t.deepEqual(got.outputs.network, "demo");
+    t.deepEqual(got.outputs.containers, ["test1", "test2"]);
+    t.is(got.outputs.check, "docker exec test1 ping -c 1 test2");
+  },
+);
 
 test.serial("multi-host-overlay: a tcp+TLS worker gets secret material, in its provider and its join environment", async (t) => {
   const got = await capture(() =>
@@ -359,17 +383,26 @@ test.serial("multi-host-overlay: a tcp+TLS worker gets secret material, in its p
   const p = one(got.resources, PROVIDER, "worker").inputs;
   t.is(p.host, "tcp://10.99.7.2:2376");
   t.deepEqual([p.caMaterial, p.certMaterial, p.keyMaterial], [secret("CA"), secret("CERT"), secret("KEY")]);
-  t.deepEqual(one(got.resources, LOCAL, "swarm-join-worker").inputs.environment, secret({
-    DOCKER_HOST: "tcp://10.99.7.2:2376",
-    DOCKWIRE_TLS_CA: "CA",
-    DOCKWIRE_TLS_CERT: "CERT",
-    DOCKWIRE_TLS_KEY: "KEY",
-  }));
+  t.deepEqual(
+    one(got.resources, LOCAL, "swarm-join-worker").inputs.environment,
+    secret({
+      DOCKER_HOST: "tcp://10.99.7.2:2376",
+      DOCKWIRE_TLS_CA: "CA",
+      DOCKWIRE_TLS_CERT: "CERT",
+      DOCKWIRE_TLS_KEY: "KEY",
+    }),
+  );
   t.is(one(got.resources, LOCAL, "swarm-join-worker").inputs.create, swarmJoinScripts("10.99.7.1").create);
   t.deepEqual(one(got.resources, NETWORK, "overlay").inputs.name, "t-ov");
   t.deepEqual(one(got.resources, NETWORK, "overlay").inputs.ipamConfigs, [{ subnet: "10.0.19.0/24", gateway: "10.0.19.1" }]);
-  t.deepEqual(["test1", "test2"].map((n) => one(got.resources, CONTAINER, n).inputs.name), ["t-test1", "t-test2"]);
-  t.deepEqual(["test1", "test2"].map((n) => one(got.resources, CONTAINER, n).inputs.networksAdvanced), [[{ name: "t-ov" }], [{ name: "t-ov" }]]);
+  t.deepEqual(
+    ["test1", "test2"].map((n) => one(got.resources, CONTAINER, n).inputs.name),
+    ["t-test1", "t-test2"],
+  );
+  t.deepEqual(
+    ["test1", "test2"].map((n) => one(got.resources, CONTAINER, n).inputs.networksAdvanced),
+    [[{ name: "t-ov" }], [{ name: "t-ov" }]],
+  );
 });
 
 test.serial("multi-host-overlay refuses bad config before registering anything", async (t) => {
@@ -404,7 +437,10 @@ test.serial("multi-host-overlay refuses bad config before registering anything",
 /** Runs `read` under mocks (project "dockwire") with this stack config; returns its result or the error message. */
 async function withConfig<T>(config: Record<string, string>, secretKeys: string[], read: () => T): Promise<T | string> {
   let result: T | string = "not run";
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`dockwire:${k}`, v])), secretKeys.map((k) => `dockwire:${k}`));
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [`dockwire:${k}`, v])),
+    secretKeys.map((k) => `dockwire:${k}`),
+  );
   try {
     await captureResources(() => {
       try {
@@ -422,7 +458,10 @@ async function withConfig<T>(config: Record<string, string>, secretKeys: string[
 test.serial("readConfig: defaults when unset; Pulumi.yaml's empty-string defaults mean unset", async (t) => {
   const readFlask = () => flaskStack.readConfig("unix:///var/run/docker.sock");
   t.deepEqual(await withConfig({}, [], readFlask), SEED_FLASK_REDIS);
-  t.deepEqual(await withConfig({}, [], () => flaskStack.readConfig("unix:///run/x.sock")), { ...SEED_FLASK_REDIS, dockerHost: "unix:///run/x.sock" });
+  t.deepEqual(await withConfig({}, [], () => flaskStack.readConfig("unix:///run/x.sock")), {
+    ...SEED_FLASK_REDIS,
+    dockerHost: "unix:///run/x.sock",
+  });
   // What `pulumi up` passes from Pulumi.yaml's defaults.
   t.deepEqual(
     await withConfig({ subnet: "", hostIp: "", hostPort: "5000", baseImage: "dockwire/app:local" }, [], readFlask),
@@ -436,15 +475,24 @@ test.serial("readConfig: defaults when unset; Pulumi.yaml's empty-string default
     redisImage: "redis:7",
   });
   t.deepEqual(await withConfig({}, [], netnsStack.readConfig), SEED_NETNS_LAB);
-  t.deepEqual(await withConfig({ ns1: "a", addr2: "10.0.0.2/24" }, [], netnsStack.readConfig), { ...SEED_NETNS_LAB, ns1: "a", addr2: "10.0.0.2/24" });
+  t.deepEqual(await withConfig({ ns1: "a", addr2: "10.0.0.2/24" }, [], netnsStack.readConfig), {
+    ...SEED_NETNS_LAB,
+    ns1: "a",
+    addr2: "10.0.0.2/24",
+  });
 });
 
 test.serial("readConfig of multi-host-overlay: required keys, the local daemon as manager, TLS secrets", async (t) => {
   const missing = await withConfig({ workerHost: "unix:///run/b.sock" }, [], () => overlayStack.readConfig("unix:///run/a.sock"));
-  t.regex(typeof missing === "string" ? missing : JSON.stringify(missing), /Missing required configuration variable 'dockwire:managerAddr'/);
+  t.regex(
+    typeof missing === "string" ? missing : JSON.stringify(missing),
+    /Missing required configuration variable 'dockwire:managerAddr'/,
+  );
   const defaults = { managerHost: "", workerAddr: "", managerAllowInsecure: "false", workerAllowInsecure: "false", ...OVERLAY_DEFAULTS };
   t.deepEqual(
-    await withConfig({ ...defaults, managerAddr: "10.99.7.1", workerHost: "unix:///run/b.sock" }, [], () => overlayStack.readConfig("unix:///run/a.sock")),
+    await withConfig({ ...defaults, managerAddr: "10.99.7.1", workerHost: "unix:///run/b.sock" }, [], () =>
+      overlayStack.readConfig("unix:///run/a.sock"),
+    ),
     {
       manager: { host: "unix:///run/a.sock", advertiseAddr: "10.99.7.1" },
       worker: { host: "unix:///run/b.sock" },
@@ -461,8 +509,17 @@ test.serial("readConfig of multi-host-overlay: required keys, the local daemon a
   t.is(cfg.worker.host, "tcp://10.99.7.2:2376");
   t.is(cfg.worker.advertiseAddr, "10.99.7.2");
   t.deepEqual(
-    await Promise.all([cfg.worker.tls!.caPem, cfg.worker.tls!.certPem, cfg.worker.tls!.keyPem].map(async (v) => [pulumi.Output.isInstance(v) && (await (v as any).isSecret), await resolve(v)])),
-    [[true, "CA"], [true, "CERT"], [true, "KEY"]],
+    await Promise.all(
+      [cfg.worker.tls!.caPem, cfg.worker.tls!.certPem, cfg.worker.tls!.keyPem].map(async (v) => [
+        pulumi.Output.isInstance(v) && (await (v as any).isSecret),
+        await resolve(v),
+      ]),
+    ),
+    [
+      [true, "CA"],
+      [true, "CERT"],
+      [true, "KEY"],
+    ],
   );
   // Only part of the material: DockerHost names what is missing, before anything is registered.
   const partial = await withConfig(
@@ -470,5 +527,8 @@ test.serial("readConfig of multi-host-overlay: required keys, the local daemon a
     ["workerTlsCa"],
     () => overlayStack.multiHostOverlay(overlayStack.readConfig("unix:///run/a.sock")),
   );
-  t.is(partial, 'dockwire:host:DockerHost "worker": tls.certPem is missing: give all three of caPem, certPem and keyPem (PEM text), or drop tls.');
+  t.is(
+    partial,
+    'dockwire:host:DockerHost "worker": tls.certPem is missing: give all three of caPem, certPem and keyPem (PEM text), or drop tls.',
+  );
 });

@@ -11,7 +11,12 @@ import { collect, engineStack, expectFailure, missingPieces } from "./lib/engine
 import { Snapshot, diffSnapshots, snapshot } from "./lib/residue";
 
 /** Cases whose program registers a valid docker resource before the bad one. */
-const needsProvider = new Set(["two networks overlapping in one program", "colliding host ports", "static address outside the network", "static address on the gateway"]);
+const needsProvider = new Set([
+  "two networks overlapping in one program",
+  "colliding host ports",
+  "static address outside the network",
+  "static address on the gateway",
+]);
 
 let before: Snapshot;
 test.before(async () => {

@@ -22,17 +22,14 @@ test.serial("DaemonConfig over SSH: bip applied on the remote daemon, other keys
   const ssh = (script: string) => sshd.ssh(script);
   const rs = await captureResources(
     () =>
-      new DaemonConfig(
-        "lab",
-        {
-          settings: { bip: "192.168.43.1/24" },
-          configPath: lab.configPath,
-          restart: { kind: "command", command: lab.restartCommand, logPath: lab.logPath },
-          readinessDockerHost: lab.dockerHost,
-          connection: { host: addr, port: 2222, user: "root" },
-          plan: new AddressPlan(),
-        },
-      ).applied,
+      new DaemonConfig("lab", {
+        settings: { bip: "192.168.43.1/24" },
+        configPath: lab.configPath,
+        restart: { kind: "command", command: lab.restartCommand, logPath: lab.logPath },
+        readinessDockerHost: lab.dockerHost,
+        connection: { host: addr, port: 2222, user: "root" },
+        plan: new AddressPlan(),
+      }).applied,
   );
   const [cmd] = ofType(rs, "command:remote:Command");
   t.truthy(cmd, "DaemonConfig with a connection registers a command.remote.Command");
@@ -41,7 +38,9 @@ test.serial("DaemonConfig over SSH: bip applied on the remote daemon, other keys
   t.regex(applied.stdout, /DOCKWIRE_PREVIOUS=/);
   const text = await readFile(lab.configPath, "utf8");
   t.deepEqual(JSON.parse(text), { bip: "192.168.43.1/24", "log-level": "warn" });
-  const bridge = await run("docker", ["network", "inspect", "-f", "{{json .IPAM.Config}}", "bridge"], { env: { DOCKER_HOST: lab.dockerHost } });
+  const bridge = await run("docker", ["network", "inspect", "-f", "{{json .IPAM.Config}}", "bridge"], {
+    env: { DOCKER_HOST: lab.dockerHost },
+  });
   t.deepEqual(JSON.parse(bridge.stdout), [{ Subnet: "192.168.43.0/24", Gateway: "192.168.43.1" }]);
 
   await ssh(cmd.inputs.delete);

@@ -4,7 +4,15 @@
 // docker provider's job; these tests pin dockwire's side of that contract.)
 import test from "ava";
 import { AddressPlan } from "../../provider/ipam";
-import { DriverSpec, NetworkCommonArgs, bridgeOptions, ipvlanOptions, macvlanOptions, networkSpec, parseParent } from "../../provider/networks";
+import {
+  DriverSpec,
+  NetworkCommonArgs,
+  bridgeOptions,
+  ipvlanOptions,
+  macvlanOptions,
+  networkSpec,
+  parseParent,
+} from "../../provider/networks";
 import { docker, dockerJson, images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 import { networkCreateArgs } from "./lib/spec-cli";
@@ -24,7 +32,10 @@ interface Case {
 /** Whether this kernel can make links of `type` on `parent` (probed with a throwaway link). */
 async function kernelSupports(type: "vlan" | "ipvlan", parent: string): Promise<boolean> {
   const probe = `dwprobe${process.pid % 10000}`;
-  const args = type === "vlan" ? ["link", "add", "link", parent, "name", probe, "type", "vlan", "id", "4000"] : ["link", "add", probe, "link", parent, "type", "ipvlan", "mode", "l2"];
+  const args =
+    type === "vlan"
+      ? ["link", "add", "link", parent, "name", probe, "type", "vlan", "id", "4000"]
+      : ["link", "add", probe, "link", parent, "type", "ipvlan", "mode", "l2"];
   try {
     await run("ip", args);
     await run("ip", ["link", "del", probe]);
@@ -34,21 +45,43 @@ async function kernelSupports(type: "vlan" | "ipvlan", parent: string): Promise<
   }
 }
 
-const tag = uniqueName("x").slice(-5).replace(/[^a-z0-9]/g, "");
+const tag = uniqueName("x")
+  .slice(-5)
+  .replace(/[^a-z0-9]/g, "");
 const cases: Case[] = [
   { title: "seed 001 eagleslab-net", args: { subnet: "10.10.0.0/16", gateway: "10.10.0.1" }, driver: { driver: "bridge" } },
   { title: "seed 002 mynet", args: { subnet: "192.168.0.0/16", gateway: "192.168.0.1" }, driver: { driver: "bridge" } },
   { title: "seed 003 mybr0", args: { subnet: "172.26.0.0/16", gateway: "172.26.0.1" }, driver: { driver: "bridge" } },
-  { title: "seed 002 redis with static addresses", args: { subnet: "172.38.0.0/16" }, driver: { driver: "bridge" }, statics: ["172.38.0.11", "172.38.0.12"] },
+  {
+    title: "seed 002 redis with static addresses",
+    args: { subnet: "172.38.0.0/16" },
+    driver: { driver: "bridge" },
+    statics: ["172.38.0.11", "172.38.0.12"],
+  },
   {
     title: "bridge with ip-range, aux addresses, labels and every bridge option",
-    args: { subnet: "172.18.0.0/16", ipRange: "172.18.5.0/24", auxAddresses: { router: "172.18.0.254" }, labels: { "dockwire.test": "yes" } },
+    args: {
+      subnet: "172.18.0.0/16",
+      ipRange: "172.18.5.0/24",
+      auxAddresses: { router: "172.18.0.254" },
+      labels: { "dockwire.test": "yes" },
+    },
     driver: {
       driver: "bridge",
-      options: bridgeOptions({ bridgeName: `dwbr${tag}`, enableIcc: true, enableIpMasquerade: false, hostBindingIpv4: "127.0.0.1", mtu: 1400 }),
+      options: bridgeOptions({
+        bridgeName: `dwbr${tag}`,
+        enableIcc: true,
+        enableIpMasquerade: false,
+        hostBindingIpv4: "127.0.0.1",
+        mtu: 1400,
+      }),
     },
   },
-  { title: "internal dual-stack bridge", args: { pools: [{ subnet: "10.31.0.0/24" }, { subnet: "fd00:31::/64" }], internal: true }, driver: { driver: "bridge" } },
+  {
+    title: "internal dual-stack bridge",
+    args: { pools: [{ subnet: "10.31.0.0/24" }, { subnet: "fd00:31::/64" }], internal: true },
+    driver: { driver: "bridge" },
+  },
   {
     title: "macvlan bridge mode on a veth parent",
     args: { subnet: "192.168.50.0/24", gateway: "192.168.50.1" },
@@ -103,7 +136,9 @@ for (const c of cases) {
       // without VLAN support the request reaches the kernel and is refused there.
       const err = await t.throwsAsync(docker(networkCreateArgs(spec)));
       t.regex(err.message, new RegExp(`failed to create ${c.parentVeth}\\.10 vlan link: operation not supported`));
-      t.log(`this kernel (${(await run("uname", ["-r"])).stdout.trim()}) has no 802.1q support: checked that Docker was asked for ${c.parentVeth}.10`);
+      t.log(
+        `this kernel (${(await run("uname", ["-r"])).stdout.trim()}) has no 802.1q support: checked that Docker was asked for ${c.parentVeth}.10`,
+      );
       await run("ip", ["link", "del", c.parentVeth!]);
       t.deepEqual(diffSnapshots(before, await snapshot()), []);
       return;
@@ -113,7 +148,12 @@ for (const c of cases) {
     const [n] = await dockerJson<any[]>(["network", "inspect", name]);
     t.is(n.Driver, spec.driver);
     t.deepEqual(
-      n.IPAM.Config.map((p: any) => ({ subnet: p.Subnet, gateway: p.Gateway, ...(p.IPRange ? { ipRange: p.IPRange } : {}), ...(p.AuxiliaryAddresses ? { auxAddress: p.AuxiliaryAddresses } : {}) })),
+      n.IPAM.Config.map((p: any) => ({
+        subnet: p.Subnet,
+        gateway: p.Gateway,
+        ...(p.IPRange ? { ipRange: p.IPRange } : {}),
+        ...(p.AuxiliaryAddresses ? { auxAddress: p.AuxiliaryAddresses } : {}),
+      })),
       spec.ipamConfigs,
     );
     t.deepEqual(n.Options ?? {}, spec.options ?? {});
@@ -122,7 +162,9 @@ for (const c of cases) {
     t.is(n.EnableIPv6, spec.ipv6 ?? false);
 
     if (!supported) {
-      t.log(`this kernel (${(await run("uname", ["-r"])).stdout.trim()}) has no ${c.needs} support: network checked, containers not attached`);
+      t.log(
+        `this kernel (${(await run("uname", ["-r"])).stdout.trim()}) has no ${c.needs} support: network checked, containers not attached`,
+      );
       await docker(["network", "rm", name]);
       await run("ip", ["link", "del", c.parentVeth!]);
       t.deepEqual(diffSnapshots(before, await snapshot()), []);

@@ -41,7 +41,9 @@ test.serial("DockerHost over tcp+TLS: its command environment creates a network 
   t.is(await onLab(["network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", net]), "10.77.0.0/24");
 
   // Without the TLS material the same daemon refuses the connection.
-  const plain = await t.throwsAsync(run("docker", ["-H", `tcp://${ip}:2376`, "info"], { env: { DOCKER_TLS_VERIFY: "", DOCKER_CERT_PATH: "" }, timeoutMs: 30_000 }));
+  const plain = await t.throwsAsync(
+    run("docker", ["-H", `tcp://${ip}:2376`, "info"], { env: { DOCKER_TLS_VERIFY: "", DOCKER_CERT_PATH: "" }, timeoutMs: 30_000 }),
+  );
   t.regex(plain?.message ?? "", /HTTP request to an HTTPS server|certificate|tls/i);
 
   await onLab(["rm", "-f", box]);

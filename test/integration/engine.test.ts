@@ -33,10 +33,26 @@ test.serial("the engine runs a program: up, a quiet re-preview, refresh, destroy
 // Bad input reaches the user of `pulumi preview` as dockwire's message, and nothing is
 // created: validation runs before any resource is registered, so no provider is needed.
 const badPrograms: [string, () => void, string][] = [
-  ["host bits in a subnet", () => void new BridgeNetwork("mynet", { subnet: "192.168.0.1/16" }), 'subnet "192.168.0.1/16" has host bits set. For a prefix of length 16 the network address is 192.168.0.0: use "192.168.0.0/16".'],
-  ["a gateway outside its subnet", () => void new BridgeNetwork("eagleslab-net", { subnet: "10.10.0.0/16", gateway: "10.11.0.1" }), 'gateway "10.11.0.1" is outside subnet 10.10.0.0/16: pick an address inside it, or omit gateway to use 10.10.0.1.'],
-  ["an unknown macvlan mode", () => void new MacvlanNetwork("mv", { parent: "mvparent0", mode: "vlan" as any }), 'mode "vlan" is not a macvlan mode: use one of "bridge", "private", "vepa", "passthru".'],
-  ["plain TCP without allowInsecure", () => void new DockerHost("hostb", { host: "tcp://10.99.0.2:2375" }), 'host "tcp://10.99.0.2:2375" is plain TCP without TLS'],
+  [
+    "host bits in a subnet",
+    () => void new BridgeNetwork("mynet", { subnet: "192.168.0.1/16" }),
+    'subnet "192.168.0.1/16" has host bits set. For a prefix of length 16 the network address is 192.168.0.0: use "192.168.0.0/16".',
+  ],
+  [
+    "a gateway outside its subnet",
+    () => void new BridgeNetwork("eagleslab-net", { subnet: "10.10.0.0/16", gateway: "10.11.0.1" }),
+    'gateway "10.11.0.1" is outside subnet 10.10.0.0/16: pick an address inside it, or omit gateway to use 10.10.0.1.',
+  ],
+  [
+    "an unknown macvlan mode",
+    () => void new MacvlanNetwork("mv", { parent: "mvparent0", mode: "vlan" as any }),
+    'mode "vlan" is not a macvlan mode: use one of "bridge", "private", "vepa", "passthru".',
+  ],
+  [
+    "plain TCP without allowInsecure",
+    () => void new DockerHost("hostb", { host: "tcp://10.99.0.2:2375" }),
+    'host "tcp://10.99.0.2:2375" is plain TCP without TLS',
+  ],
   ["a -p spec out of range", () => void new AppContainer("web", { image: "x", ports: ["70000:80"] }), '"70000:80"'],
 ];
 for (const [title, program, message] of badPrograms) {
@@ -59,8 +75,16 @@ engineTest(
     const box = uniqueName("dw-eng-box");
     const ts = await engineStack(t, async () => {
       const host = new DockerHost("local", { host: process.env.DOCKER_HOST! });
-      const n = new BridgeNetwork("net", { networkName: net, subnet: "10.10.0.0/16", gateway: "10.10.0.1" }, { providers: [host.provider] });
-      const c = new AppContainer("box", { image: images.busybox, containerName: box, command: ["sleep", "600"], networks: [{ network: n }] }, { providers: [host.provider] });
+      const n = new BridgeNetwork(
+        "net",
+        { networkName: net, subnet: "10.10.0.0/16", gateway: "10.10.0.1" },
+        { providers: [host.provider] },
+      );
+      const c = new AppContainer(
+        "box",
+        { image: images.busybox, containerName: box, command: ["sleep", "600"], networks: [{ network: n }] },
+        { providers: [host.provider] },
+      );
       return { network: n.networkName, container: c.containerName };
     });
     await ts.stack.up({ onOutput: collect(ts) });

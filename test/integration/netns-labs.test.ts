@@ -48,8 +48,16 @@ function cleanUpAfter(t: ExecutionContext, commands: () => readonly LabCommand[]
 async function assertGone(t: ExecutionContext, ours: { namespaces: string[]; links: string[] }): Promise<void> {
   const nss = await namespaces();
   const hostLinks = await links();
-  t.deepEqual(ours.namespaces.filter((n) => nss.includes(n)), [], "namespaces left behind (ip netns list)");
-  t.deepEqual(ours.links.filter((n) => hostLinks.includes(n)), [], "interfaces left behind (ip link)");
+  t.deepEqual(
+    ours.namespaces.filter((n) => nss.includes(n)),
+    [],
+    "namespaces left behind (ip netns list)",
+  );
+  t.deepEqual(
+    ours.links.filter((n) => hostLinks.includes(n)),
+    [],
+    "interfaces left behind (ip link)",
+  );
 }
 
 /** `ip -4 -o addr` of one interface, reduced to "name family cidr" lines (for idempotence checks). */
@@ -77,7 +85,10 @@ test.serial("seed 000: namespaces test1 and test2 joined by a veth pair ping eac
   );
 
   await createAll(commands);
-  t.deepEqual((await namespaces()).filter((x) => ours.namespaces.includes(x)), [...ours.namespaces].sort());
+  t.deepEqual(
+    (await namespaces()).filter((x) => ours.namespaces.includes(x)),
+    [...ours.namespaces].sort(),
+  );
   t.deepEqual(await addrs(n.ns1, n.veth1), [`${n.veth1} inet 192.168.1.1/24`]);
   t.deepEqual(await addrs(n.ns2, n.veth2), [`${n.veth2} inet 192.168.1.2/24`]);
   t.regex(await ip(["-n", n.ns1, "link", "show", "dev", n.veth1]), /state UP/);
@@ -101,7 +112,9 @@ test.serial("seed 003: veth1.1 becomes eth0 in r1, the host pings it over veth1.
   const n = await chooseNames<Seed003Names>(SEED_003, { namespaces: ["ns"] }, (l) => t.log(l));
   const routes = await ip(["-4", "route", "show", "10.250.1.0/24"]);
   if (routes.trim() !== "") {
-    t.fail(`10.250.1.0/24 is already routed on this host (${routes.trim()}): the seed 003 lab would clash with it; remove that route first.`);
+    t.fail(
+      `10.250.1.0/24 is already routed on this host (${routes.trim()}): the seed 003 lab would clash with it; remove that route first.`,
+    );
     return;
   }
   const ours = { namespaces: [n.ns], links: [n.veth1, n.veth2] };
@@ -132,57 +145,60 @@ test.serial("seed 003: veth1.1 becomes eth0 in r1, the host pings it over veth1.
   await assertGone(t, ours);
 });
 
-test.serial("bridge and routes inside namespaces: h1 (a /32) reaches h2 over br0 only with its dev route, h2 reaches br0's far address via the gateway", async (t) => {
-  const n = await chooseNames<BridgeLabNames>(BRIDGE_LAB, { namespaces: ["sw", "h1", "h2"] }, (l) => t.log(l));
-  const ours = { namespaces: [n.sw, n.h1, n.h2], links: [n.h1a, n.h1b, n.h2a, n.h2b] };
-  let commands: LabCommand[] = [];
-  cleanUpAfter(t, () => commands, ours);
-  commands = (await captureLab(() => bridgeLab(n))).commands;
-  t.deepEqual(commands.map((c) => c.name), [
-    "sw-netns",
-    "h1-netns",
-    "h2-netns",
-    "h1-link-veth",
-    "h2-link-veth",
-    "br0-bridge",
-    "h1-lan-route",
-    "h2-far-route",
-  ]);
-  const [, , , , , bridge, h1lan, h2far] = commands;
+test.serial(
+  "bridge and routes inside namespaces: h1 (a /32) reaches h2 over br0 only with its dev route, h2 reaches br0's far address via the gateway",
+  async (t) => {
+    const n = await chooseNames<BridgeLabNames>(BRIDGE_LAB, { namespaces: ["sw", "h1", "h2"] }, (l) => t.log(l));
+    const ours = { namespaces: [n.sw, n.h1, n.h2], links: [n.h1a, n.h1b, n.h2a, n.h2b] };
+    let commands: LabCommand[] = [];
+    cleanUpAfter(t, () => commands, ours);
+    commands = (await captureLab(() => bridgeLab(n))).commands;
+    t.deepEqual(
+      commands.map((c) => c.name),
+      ["sw-netns", "h1-netns", "h2-netns", "h1-link-veth", "h2-link-veth", "br0-bridge", "h1-lan-route", "h2-far-route"],
+    );
+    const [, , , , , bridge, h1lan, h2far] = commands;
 
-  // Everything but the routes: h1 has only a /32, so it cannot reach the LAN yet.
-  await createAll(commands.slice(0, 6));
-  t.deepEqual(await links(n.sw), ["br0", "lo", "sw-h1", "sw-h2"]);
-  t.deepEqual((await ip(["-n", n.sw, "-o", "link", "show", "master", "br0"])).split("\n").filter(Boolean).map((l) => l.split(": ")[1].split("@")[0]), ["sw-h1", "sw-h2"]);
-  t.deepEqual(await addrs(n.sw, "br0"), ["br0 inet 10.251.1.1/24", "br0 inet 10.251.9.1/24"]);
-  t.regex(await ping("10.251.1.3", n.sw), /1 packets received/, "the bridge reaches h2");
-  t.false(await pings("10.251.1.3", n.h1), "h1 must not reach h2 before its route exists");
-  t.false(await pings("10.251.9.1", n.h2), "h2 must not reach 10.251.9.1 before its route exists");
+    // Everything but the routes: h1 has only a /32, so it cannot reach the LAN yet.
+    await createAll(commands.slice(0, 6));
+    t.deepEqual(await links(n.sw), ["br0", "lo", "sw-h1", "sw-h2"]);
+    t.deepEqual(
+      (await ip(["-n", n.sw, "-o", "link", "show", "master", "br0"]))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(": ")[1].split("@")[0]),
+      ["sw-h1", "sw-h2"],
+    );
+    t.deepEqual(await addrs(n.sw, "br0"), ["br0 inet 10.251.1.1/24", "br0 inet 10.251.9.1/24"]);
+    t.regex(await ping("10.251.1.3", n.sw), /1 packets received/, "the bridge reaches h2");
+    t.false(await pings("10.251.1.3", n.h1), "h1 must not reach h2 before its route exists");
+    t.false(await pings("10.251.9.1", n.h2), "h2 must not reach 10.251.9.1 before its route exists");
 
-  await runScript(h1lan.create);
-  await runScript(h2far.create);
-  t.is((await ip(["-n", n.h1, "-4", "route", "show", "exact", "10.251.1.0/24"])).trim(), "10.251.1.0/24 dev eth0 scope link");
-  t.is((await ip(["-n", n.h2, "-4", "route", "show", "exact", "10.251.9.0/24"])).trim(), "10.251.9.0/24 via 10.251.1.1 dev eth0");
-  t.regex(await ping("10.251.1.3", n.h1), /1 packets received/, "h1 reaches h2 across br0");
-  t.regex(await ping("10.251.1.1", n.h1), /1 packets received/, "h1 reaches the bridge");
-  t.regex(await ping("10.251.9.1", n.h2), /1 packets received/, "h2 reaches 10.251.9.1 via 10.251.1.1");
+    await runScript(h1lan.create);
+    await runScript(h2far.create);
+    t.is((await ip(["-n", n.h1, "-4", "route", "show", "exact", "10.251.1.0/24"])).trim(), "10.251.1.0/24 dev eth0 scope link");
+    t.is((await ip(["-n", n.h2, "-4", "route", "show", "exact", "10.251.9.0/24"])).trim(), "10.251.9.0/24 via 10.251.1.1 dev eth0");
+    t.regex(await ping("10.251.1.3", n.h1), /1 packets received/, "h1 reaches h2 across br0");
+    t.regex(await ping("10.251.1.1", n.h1), /1 packets received/, "h1 reaches the bridge");
+    t.regex(await ping("10.251.9.1", n.h2), /1 packets received/, "h2 reaches 10.251.9.1 via 10.251.1.1");
 
-  await createAll(commands); // idempotent, including route replace and re-enslaving
-  t.deepEqual(await addrs(n.sw, "br0"), ["br0 inet 10.251.1.1/24", "br0 inet 10.251.9.1/24"]);
-  t.regex(await ping("10.251.1.3", n.h1), /1 packets received/);
+    await createAll(commands); // idempotent, including route replace and re-enslaving
+    t.deepEqual(await addrs(n.sw, "br0"), ["br0 inet 10.251.1.1/24", "br0 inet 10.251.9.1/24"]);
+    t.regex(await ping("10.251.1.3", n.h1), /1 packets received/);
 
-  // Each delete removes exactly its object: the routes, then the bridge (its ports stay).
-  await runScript(h2far.delete);
-  await runScript(h1lan.delete);
-  t.is((await ip(["-n", n.h1, "-4", "route", "show", "exact", "10.251.1.0/24"])).trim(), "");
-  t.is((await ip(["-n", n.h2, "-4", "route", "show", "exact", "10.251.9.0/24"])).trim(), "");
-  t.false(await pings("10.251.1.3", n.h1), "h1 loses the LAN with its route");
-  await runScript(bridge.delete);
-  t.deepEqual(await links(n.sw), ["lo", "sw-h1", "sw-h2"]);
-  t.notRegex(await ip(["-n", n.sw, "link", "show", "dev", "sw-h1"]), /master/);
+    // Each delete removes exactly its object: the routes, then the bridge (its ports stay).
+    await runScript(h2far.delete);
+    await runScript(h1lan.delete);
+    t.is((await ip(["-n", n.h1, "-4", "route", "show", "exact", "10.251.1.0/24"])).trim(), "");
+    t.is((await ip(["-n", n.h2, "-4", "route", "show", "exact", "10.251.9.0/24"])).trim(), "");
+    t.false(await pings("10.251.1.3", n.h1), "h1 loses the LAN with its route");
+    await runScript(bridge.delete);
+    t.deepEqual(await links(n.sw), ["lo", "sw-h1", "sw-h2"]);
+    t.notRegex(await ip(["-n", n.sw, "link", "show", "dev", "sw-h1"]), /master/);
 
-  await deleteAll(commands);
-  await assertGone(t, ours);
-  await deleteAll(commands);
-  await assertGone(t, ours);
-});
+    await deleteAll(commands);
+    await assertGone(t, ours);
+    await deleteAll(commands);
+    await assertGone(t, ours);
+  },
+);

@@ -13,14 +13,30 @@ const repo = path.resolve(__dirname, "..", "..", "..");
 test.serial("a separate program installs the packed library and uses its components", async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), "dockwire-consumer-"));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const packed = await run("npm", ["pack", "--silent", "--pack-destination", dir], { timeoutMs: 120_000, cwd: repo, env: { npm_config_ignore_scripts: "true" } });
+  const packed = await run("npm", ["pack", "--silent", "--pack-destination", dir], {
+    timeoutMs: 120_000,
+    cwd: repo,
+    env: { npm_config_ignore_scripts: "true" },
+  });
   const tarball = path.join(dir, packed.stdout.trim().split("\n").pop()!);
   const pkg = JSON.parse(await readFile(path.join(repo, "package.json"), "utf8"));
   await writeFile(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, dependencies: { dockwire: `file:${tarball}`, "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"] } }, null, 2),
+    JSON.stringify(
+      {
+        name: "consumer",
+        private: true,
+        dependencies: { dockwire: `file:${tarball}`, "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"] },
+      },
+      null,
+      2,
+    ),
   );
-  await run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], { timeoutMs: 300_000, cwd: dir, env: { npm_config_cache: process.env.npm_config_cache ?? path.join(process.env.HOME ?? "/root", ".npm") } });
+  await run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], {
+    timeoutMs: 300_000,
+    cwd: dir,
+    env: { npm_config_cache: process.env.npm_config_cache ?? path.join(process.env.HOME ?? "/root", ".npm") },
+  });
 
   // 1. Under mocks: exact registrations, and the types are the packed declarations.
   await writeFile(
@@ -72,7 +88,9 @@ const pulumi = require("@pulumi/pulumi");
   const engine = await run("node", ["engine.js"], { timeoutMs: 120_000, cwd: dir });
   t.false(engine.stdout.includes("PREVIEW-SUCCEEDED"));
   t.true(
-    engine.stdout.includes('dockwire:networks:BridgeNetwork "mynet": gateway "10.0.0.1" is outside subnet 192.168.0.0/16: pick an address inside it, or omit gateway to use 192.168.0.1.'),
+    engine.stdout.includes(
+      'dockwire:networks:BridgeNetwork "mynet": gateway "10.0.0.1" is outside subnet 192.168.0.0/16: pick an address inside it, or omit gateway to use 192.168.0.1.',
+    ),
     engine.stdout,
   );
 });

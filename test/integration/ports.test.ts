@@ -43,8 +43,15 @@ test.serial("-p 127.0.0.1:PORT:80 answers on loopback at that port", async (t) =
   const ports = parsePortSpec(`127.0.0.1:${base}:80`);
   t.deepEqual(ports, [{ internal: 80, external: base, ip: "127.0.0.1", protocol: "tcp" }]);
   await docker([
-    "run", "-d", "--name", name, ...ports.flatMap((p) => ["-p", publishFlag(p)]), images.busybox,
-    "sh", "-c", "mkdir -p /www && echo port-80 >/www/index.html && exec httpd -f -p 80 -h /www",
+    "run",
+    "-d",
+    "--name",
+    name,
+    ...ports.flatMap((p) => ["-p", publishFlag(p)]),
+    images.busybox,
+    "sh",
+    "-c",
+    "mkdir -p /www && echo port-80 >/www/index.html && exec httpd -f -p 80 -h /www",
   ]);
   t.is(await getWhenUp(base), "port-80");
   const published = await docker(["port", name]);
@@ -64,8 +71,15 @@ test.serial("a range -p HOST-RANGE:CONTAINER-RANGE answers on each port of it", 
     { internal: 82, external: base + 3, ip: "127.0.0.1", protocol: "tcp" },
   ]);
   await docker([
-    "run", "-d", "--name", name, ...ports.flatMap((p) => ["-p", publishFlag(p)]), images.busybox,
-    "sh", "-c", "for p in 80 81 82; do mkdir -p /w$p; echo port-$p >/w$p/index.html; httpd -p $p -h /w$p; done; exec sleep 300",
+    "run",
+    "-d",
+    "--name",
+    name,
+    ...ports.flatMap((p) => ["-p", publishFlag(p)]),
+    images.busybox,
+    "sh",
+    "-c",
+    "for p in 80 81 82; do mkdir -p /w$p; echo port-$p >/w$p/index.html; httpd -p $p -h /w$p; done; exec sleep 300",
   ]);
   for (const [i, p] of ports.entries()) {
     t.is(await getWhenUp(p.external!), `port-${80 + i}`);

@@ -23,7 +23,7 @@ async function up(ts: TestStack): Promise<Record<string, unknown>> {
 /** Refresh; returns the engine's change summary (what it found different on the host). */
 async function refresh(ts: TestStack): Promise<Record<string, number>> {
   const res = await ts.stack.refresh({ onOutput: collect(ts) });
-  return (res.summary.resourceChanges ?? {});
+  return res.summary.resourceChanges ?? {};
 }
 
 /** `PING` to a Redis port on 127.0.0.1, answered `+PONG` (2 s limit). */
@@ -47,154 +47,180 @@ function redisPing(port: number): Promise<boolean> {
 }
 
 async function clusterOk(node: string): Promise<boolean> {
-  return waitFor(async () => (await docker(["exec", node, "redis-cli", "cluster", "info"], { timeoutMs: 5_000 })).includes("cluster_state:ok"), 60, 500);
+  return waitFor(
+    async () => (await docker(["exec", node, "redis-cli", "cluster", "info"], { timeoutMs: 5_000 })).includes("cluster_state:ok"),
+    60,
+    500,
+  );
 }
 
-engineTest("redis-cluster from its folder: cluster_state:ok, quiet re-preview, new ports in one up, a node removed by hand put back, nothing left", STACK_PIECES, async (t) => {
-  const before = await snapshot();
-  const prefix = `${uniqueName("rc").replace(/-/g, "")}-`;
-  const base = 30000 + (process.pid % 500) * 40;
-  const ts = await folderStack(t, "redis-cluster", {
-    prefix,
-    image: images.app,
-    subnet: "172.39.0.0/16",
-    clientPortBase: String(base),
-    busPortBase: String(base + 10),
-  });
-  const out = await up(ts);
-  t.is(out.clusterState, "cluster_state:ok");
-  t.is(out.network, `${prefix}redis`);
-  t.deepEqual(out.nodes, [11, 12, 13, 14, 15, 16].map((h) => `172.39.0.${h}:6379`));
-  const [inspect] = JSON.parse(await docker(["network", "inspect", `${prefix}redis`]));
-  t.deepEqual(inspect.IPAM.Config, [{ Subnet: "172.39.0.0/16", Gateway: "172.39.0.1" }]);
-  t.is(await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${prefix}redis").IPAMConfig.IPv4Address}}`, `${prefix}redis-3`]), "172.39.0.13");
-  for (let i = 0; i < 6; i++) t.true(await redisPing(base + i), `node ${i + 1} answers PING on 127.0.0.1:${base + i}`);
-  // A key set through one node reads back through another (the cluster redirects).
-  await docker(["exec", `${prefix}redis-1`, "redis-cli", "-c", "set", "dockwire", "seed-002"]);
-  t.is(await docker(["exec", `${prefix}redis-5`, "redis-cli", "-c", "get", "dockwire"]), "seed-002");
-  // The stack, the network and its component, six volumes, six nodes and their components, the cluster command.
-  t.is(await expectQuietPreview(t, ts), 22);
+engineTest(
+  "redis-cluster from its folder: cluster_state:ok, quiet re-preview, new ports in one up, a node removed by hand put back, nothing left",
+  STACK_PIECES,
+  async (t) => {
+    const before = await snapshot();
+    const prefix = `${uniqueName("rc").replace(/-/g, "")}-`;
+    const base = 30000 + (process.pid % 500) * 40;
+    const ts = await folderStack(t, "redis-cluster", {
+      prefix,
+      image: images.app,
+      subnet: "172.39.0.0/16",
+      clientPortBase: String(base),
+      busPortBase: String(base + 10),
+    });
+    const out = await up(ts);
+    t.is(out.clusterState, "cluster_state:ok");
+    t.is(out.network, `${prefix}redis`);
+    t.deepEqual(
+      out.nodes,
+      [11, 12, 13, 14, 15, 16].map((h) => `172.39.0.${h}:6379`),
+    );
+    const [inspect] = JSON.parse(await docker(["network", "inspect", `${prefix}redis`]));
+    t.deepEqual(inspect.IPAM.Config, [{ Subnet: "172.39.0.0/16", Gateway: "172.39.0.1" }]);
+    t.is(
+      await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${prefix}redis").IPAMConfig.IPv4Address}}`, `${prefix}redis-3`]),
+      "172.39.0.13",
+    );
+    for (let i = 0; i < 6; i++) t.true(await redisPing(base + i), `node ${i + 1} answers PING on 127.0.0.1:${base + i}`);
+    // A key set through one node reads back through another (the cluster redirects).
+    await docker(["exec", `${prefix}redis-1`, "redis-cli", "-c", "set", "dockwire", "seed-002"]);
+    t.is(await docker(["exec", `${prefix}redis-5`, "redis-cli", "-c", "get", "dockwire"]), "seed-002");
+    // The stack, the network and its component, six volumes, six nodes and their components, the cluster command.
+    t.is(await expectQuietPreview(t, ts), 22);
 
-  // New host ports: the six containers are replaced in one up, their data volumes kept, and
-  // the cluster comes back on the same addresses.
-  const moved = base + 20;
-  await setConfig(ts, { clientPortBase: String(moved) });
-  await up(ts);
-  for (let i = 0; i < 6; i++) t.true(await redisPing(moved + i), `node ${i + 1} answers PING on the new port ${moved + i}`);
-  t.false(await redisPing(base), "the old port is closed");
-  t.true(await clusterOk(`${prefix}redis-1`));
-  t.is(await docker(["exec", `${prefix}redis-2`, "redis-cli", "-c", "get", "dockwire"]), "seed-002");
-  await expectQuietPreview(t, ts);
+    // New host ports: the six containers are replaced in one up, their data volumes kept, and
+    // the cluster comes back on the same addresses.
+    const moved = base + 20;
+    await setConfig(ts, { clientPortBase: String(moved) });
+    await up(ts);
+    for (let i = 0; i < 6; i++) t.true(await redisPing(moved + i), `node ${i + 1} answers PING on the new port ${moved + i}`);
+    t.false(await redisPing(base), "the old port is closed");
+    t.true(await clusterOk(`${prefix}redis-1`));
+    t.is(await docker(["exec", `${prefix}redis-2`, "redis-cli", "-c", "get", "dockwire"]), "seed-002");
+    await expectQuietPreview(t, ts);
 
-  // A node removed by hand: refresh drops it from the state, up creates it again.
-  await docker(["rm", "-f", `${prefix}redis-4`]);
-  const found = await refresh(ts);
-  t.is(found.delete, 1, `refresh reports the missing container: ${JSON.stringify(found)}`);
-  await up(ts);
-  t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${prefix}redis-4`]), "true");
-  t.true(await clusterOk(`${prefix}redis-4`));
-  await expectQuietPreview(t, ts);
+    // A node removed by hand: refresh drops it from the state, up creates it again.
+    await docker(["rm", "-f", `${prefix}redis-4`]);
+    const found = await refresh(ts);
+    t.is(found.delete, 1, `refresh reports the missing container: ${JSON.stringify(found)}`);
+    await up(ts);
+    t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${prefix}redis-4`]), "true");
+    t.true(await clusterOk(`${prefix}redis-4`));
+    await expectQuietPreview(t, ts);
 
-  await ts.stack.destroy({ onOutput: collect(ts) });
-  t.deepEqual(diffSnapshots(before, await snapshot()), []);
-});
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    t.deepEqual(diffSnapshots(before, await snapshot()), []);
+  },
+);
 
-engineTest("flask-redis from its folder: the image built, seen 1 then 2 times, quiet re-preview, a new port in one up, refresh and repair, nothing left", STACK_PIECES, async (t) => {
-  const before = await snapshot();
-  const prefix = `${uniqueName("fr").replace(/-/g, "")}-`;
-  const imageName = `dockwire/flask-redis:${prefix.slice(0, -1)}`;
-  const port = await pickPort();
-  const ts = await folderStack(t, "flask-redis", {
-    prefix,
-    appImageName: imageName,
-    baseImage: images.app,
-    redisImage: images.app,
-    hostIp: "127.0.0.1",
-    hostPort: String(port),
-    subnet: "10.231.0.0/24",
-  });
-  const out = await up(ts);
-  t.is(out.url, `http://127.0.0.1:${port}/`);
-  t.is(out.image, imageName);
-  const imageId = await docker(["image", "inspect", "-f", "{{.Id}}", imageName]);
-  t.is(await docker(["inspect", "-f", "{{.Image}}", `${prefix}flask-redis`]), imageId);
-  // No build intermediates: every container on the daemon that was not there before is the stack's.
-  const added = diffSnapshots(before, await snapshot()).filter((l) => l.startsWith("containers added"));
-  t.deepEqual(added.sort(), [`containers added: ${prefix}flask-redis (running)`, `containers added: ${prefix}redis (running)`]);
-  t.true(await waitFor(async () => (await get(port, "/dockwire-probe")).status === 404), "the app answers");
-  t.regex((await get(port, "/")).body, /seen b'1' times/);
-  t.regex((await get(port, "/")).body, /seen b'2' times/);
-  await expectQuietPreview(t, ts);
+engineTest(
+  "flask-redis from its folder: the image built, seen 1 then 2 times, quiet re-preview, a new port in one up, refresh and repair, nothing left",
+  STACK_PIECES,
+  async (t) => {
+    const before = await snapshot();
+    const prefix = `${uniqueName("fr").replace(/-/g, "")}-`;
+    const imageName = `dockwire/flask-redis:${prefix.slice(0, -1)}`;
+    const port = await pickPort();
+    const ts = await folderStack(t, "flask-redis", {
+      prefix,
+      appImageName: imageName,
+      baseImage: images.app,
+      redisImage: images.app,
+      hostIp: "127.0.0.1",
+      hostPort: String(port),
+      subnet: "10.231.0.0/24",
+    });
+    const out = await up(ts);
+    t.is(out.url, `http://127.0.0.1:${port}/`);
+    t.is(out.image, imageName);
+    const imageId = await docker(["image", "inspect", "-f", "{{.Id}}", imageName]);
+    t.is(await docker(["inspect", "-f", "{{.Image}}", `${prefix}flask-redis`]), imageId);
+    // No build intermediates: every container on the daemon that was not there before is the stack's.
+    const added = diffSnapshots(before, await snapshot()).filter((l) => l.startsWith("containers added"));
+    t.deepEqual(added.sort(), [`containers added: ${prefix}flask-redis (running)`, `containers added: ${prefix}redis (running)`]);
+    t.true(await waitFor(async () => (await get(port, "/dockwire-probe")).status === 404), "the app answers");
+    t.regex((await get(port, "/")).body, /seen b'1' times/);
+    t.regex((await get(port, "/")).body, /seen b'2' times/);
+    await expectQuietPreview(t, ts);
 
-  const port2 = await pickPort();
-  await setConfig(ts, { hostPort: String(port2) });
-  const out2 = await up(ts);
-  t.is(out2.url, `http://127.0.0.1:${port2}/`);
-  t.true(await waitFor(async () => (await get(port2, "/dockwire-probe")).status === 404), "the app answers on the new port");
-  t.regex((await get(port2, "/")).body, /seen b'3' times/, "the count lives in Redis, which was not replaced");
-  await expectQuietPreview(t, ts);
+    const port2 = await pickPort();
+    await setConfig(ts, { hostPort: String(port2) });
+    const out2 = await up(ts);
+    t.is(out2.url, `http://127.0.0.1:${port2}/`);
+    t.true(await waitFor(async () => (await get(port2, "/dockwire-probe")).status === 404), "the app answers on the new port");
+    t.regex((await get(port2, "/")).body, /seen b'3' times/, "the count lives in Redis, which was not replaced");
+    await expectQuietPreview(t, ts);
 
-  await docker(["rm", "-f", `${prefix}redis`]);
-  const found = await refresh(ts);
-  t.is(found.delete, 1, JSON.stringify(found));
-  await up(ts);
-  t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${prefix}redis`]), "true");
-  await expectQuietPreview(t, ts);
+    await docker(["rm", "-f", `${prefix}redis`]);
+    const found = await refresh(ts);
+    t.is(found.delete, 1, JSON.stringify(found));
+    await up(ts);
+    t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${prefix}redis`]), "true");
+    await expectQuietPreview(t, ts);
 
-  await ts.stack.destroy({ onOutput: collect(ts) });
-  t.is(await docker(["images", "-q", imageName]), "", "the built image is removed");
-  t.deepEqual(diffSnapshots(before, await snapshot()), []);
-});
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    t.is(await docker(["images", "-q", imageName]), "", "the built image is removed");
+    t.deepEqual(diffSnapshots(before, await snapshot()), []);
+  },
+);
 
-engineTest("netns-lab from its folder: seed 000's namespaces ping, quiet re-preview, an address change in one up, nothing left", ["pulumi-language-nodejs", "pulumi-resource-command"], async (t) => {
-  requireRoot();
-  const before = await snapshot();
-  const names = await chooseNames(SEED_000, { namespaces: ["ns1", "ns2"] }, (l) => t.log(l));
-  const ts = await folderStack(t, "netns-lab", { ...names, addr1: "192.168.1.1/24", addr2: "192.168.1.2/24" });
-  const out = await up(ts);
-  t.deepEqual(out.namespaces, [names.ns1, names.ns2]);
-  t.true((await namespaces()).includes(names.ns1));
-  t.true(await pings("192.168.1.2", names.ns1), "ns1 pings ns2 over the veth pair");
-  await expectQuietPreview(t, ts);
+engineTest(
+  "netns-lab from its folder: seed 000's namespaces ping, quiet re-preview, an address change in one up, nothing left",
+  ["pulumi-language-nodejs", "pulumi-resource-command"],
+  async (t) => {
+    requireRoot();
+    const before = await snapshot();
+    const names = await chooseNames(SEED_000, { namespaces: ["ns1", "ns2"] }, (l) => t.log(l));
+    const ts = await folderStack(t, "netns-lab", { ...names, addr1: "192.168.1.1/24", addr2: "192.168.1.2/24" });
+    const out = await up(ts);
+    t.deepEqual(out.namespaces, [names.ns1, names.ns2]);
+    t.true((await namespaces()).includes(names.ns1));
+    t.true(await pings("192.168.1.2", names.ns1), "ns1 pings ns2 over the veth pair");
+    await expectQuietPreview(t, ts);
 
-  await setConfig(ts, { addr2: "192.168.1.3/24" });
-  await up(ts);
-  t.true(await pings("192.168.1.3", names.ns1), "the new address answers");
-  t.false(await pings("192.168.1.2", names.ns1), "the old one is gone");
-  await expectQuietPreview(t, ts);
+    await setConfig(ts, { addr2: "192.168.1.3/24" });
+    await up(ts);
+    t.true(await pings("192.168.1.3", names.ns1), "the new address answers");
+    t.false(await pings("192.168.1.2", names.ns1), "the old one is gone");
+    await expectQuietPreview(t, ts);
 
-  await ts.stack.destroy({ onOutput: collect(ts) });
-  t.deepEqual(diffSnapshots(before, await snapshot()), []);
-});
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    t.deepEqual(diffSnapshots(before, await snapshot()), []);
+  },
+);
 
-engineTest("multi-host-overlay from its folder: a swarm of the test daemon and a lab host, containers on both ping by name, quiet re-preview, nothing left", STACK_PIECES, async (t) => {
-  const before = await snapshot();
-  const lab = await labHostUp(t, 8);
-  await ensureLabImage(lab, images.busybox);
-  const prefix = `${uniqueName("mh").replace(/-/g, "")}-`;
-  const ts = await folderStack(t, "multi-host-overlay", {
-    prefix,
-    managerAddr: `10.99.${lab.x}.1`,
-    workerHost: lab.dockerHost,
-    workerAddr: `10.99.${lab.x}.2`,
-    image: images.busybox,
-    subnet: "10.0.9.0/24",
-  });
-  t.teardown(async () => {
-    // Whatever happened, neither daemon stays in a swarm.
-    await docker(["swarm", "leave", "--force"]).catch(() => undefined);
-  });
-  const out = await up(ts);
-  t.deepEqual(out.containers, [`${prefix}test1`, `${prefix}test2`]);
-  t.is(await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]), "active");
-  const ping = await docker(["exec", `${prefix}test1`, "ping", "-c", "1", "-W", "5", `${prefix}test2`], { timeoutMs: 20_000 });
-  t.regex(ping, /1 packets received/);
-  await expectQuietPreview(t, ts);
+engineTest(
+  "multi-host-overlay from its folder: a swarm of the test daemon and a lab host, containers on both ping by name, quiet re-preview, nothing left",
+  STACK_PIECES,
+  async (t) => {
+    const before = await snapshot();
+    const lab = await labHostUp(t, 8);
+    await ensureLabImage(lab, images.busybox);
+    const prefix = `${uniqueName("mh").replace(/-/g, "")}-`;
+    const ts = await folderStack(t, "multi-host-overlay", {
+      prefix,
+      managerAddr: `10.99.${lab.x}.1`,
+      workerHost: lab.dockerHost,
+      workerAddr: `10.99.${lab.x}.2`,
+      image: images.busybox,
+      subnet: "10.0.9.0/24",
+    });
+    t.teardown(async () => {
+      // Whatever happened, neither daemon stays in a swarm.
+      await docker(["swarm", "leave", "--force"]).catch(() => undefined);
+    });
+    const out = await up(ts);
+    t.deepEqual(out.containers, [`${prefix}test1`, `${prefix}test2`]);
+    t.is(await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]), "active");
+    const ping = await docker(["exec", `${prefix}test1`, "ping", "-c", "1", "-W", "5", `${prefix}test2`], { timeoutMs: 20_000 });
+    t.regex(ping, /1 packets received/);
+    await expectQuietPreview(t, ts);
 
-  await ts.stack.destroy({ onOutput: collect(ts) });
-  t.is(await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]), "inactive");
-  const labState = await run("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"], { env: { DOCKER_HOST: lab.dockerHost } });
-  t.is(labState.stdout.trim(), "inactive");
-  await labHostDown(lab.name);
-  t.deepEqual(diffSnapshots(before, await snapshot()), []);
-});
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    t.is(await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]), "inactive");
+    const labState = await run("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"], { env: { DOCKER_HOST: lab.dockerHost } });
+    t.is(labState.stdout.trim(), "inactive");
+    await labHostDown(lab.name);
+    t.deepEqual(diffSnapshots(before, await snapshot()), []);
+  },
+);

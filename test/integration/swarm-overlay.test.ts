@@ -60,11 +60,17 @@ test.serial("multi-host overlay through Swarm's scripts: containers on two daemo
 
   await docker(networkCreateArgs(overlay!.spec));
   await docker(["run", "-d", "--name", a, "--network", netName, images.busybox, "sleep", "300"]);
-  await run("docker", ["run", "-d", "--name", b, "--network", netName, images.busybox, "sleep", "300"], { env: { DOCKER_HOST: lab.dockerHost }, timeoutMs: 90_000 });
+  await run("docker", ["run", "-d", "--name", b, "--network", netName, images.busybox, "sleep", "300"], {
+    env: { DOCKER_HOST: lab.dockerHost },
+    timeoutMs: 90_000,
+  });
 
   const ping = await docker(["exec", a, "ping", "-c", "1", "-W", "3", b], { timeoutMs: 20_000 });
   t.regex(ping, /1 packets received/);
-  const back = await run("docker", ["exec", b, "ping", "-c", "1", "-W", "3", a], { env: { DOCKER_HOST: lab.dockerHost }, timeoutMs: 20_000 });
+  const back = await run("docker", ["exec", b, "ping", "-c", "1", "-W", "3", a], {
+    env: { DOCKER_HOST: lab.dockerHost },
+    timeoutMs: 20_000,
+  });
   t.regex(back.stdout, /1 packets received/);
   const ip = await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${netName}").IPAddress}}`, a]);
   t.regex(ip, /^10\.0\.9\.\d+$/);

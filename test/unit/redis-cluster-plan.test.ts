@@ -37,13 +37,33 @@ test("each node's redis.conf is the seed's, announcing its own address", (t) => 
 });
 
 const bad: [string, Partial<typeof SEED_CLUSTER>, string][] = [
-  ["too few nodes", { nodes: 5 }, "nodes 5 is too few for 1 replica(s) per master: Redis Cluster needs 3 masters, so use at least 6 nodes."],
-  ["too few nodes without replicas", { nodes: 2, replicas: 0 }, "nodes 2 is too few for 0 replica(s) per master: Redis Cluster needs 3 masters, so use at least 3 nodes."],
+  [
+    "too few nodes",
+    { nodes: 5 },
+    "nodes 5 is too few for 1 replica(s) per master: Redis Cluster needs 3 masters, so use at least 6 nodes.",
+  ],
+  [
+    "too few nodes without replicas",
+    { nodes: 2, replicas: 0 },
+    "nodes 2 is too few for 0 replica(s) per master: Redis Cluster needs 3 masters, so use at least 3 nodes.",
+  ],
   ["negative replicas", { replicas: -1 }, "replicas -1 must be a whole number of at least 0."],
   ["ports past 65535", { clientPortBase: 65533 }, "clientPortBase 65533 leaves no room for 6 ports: use a port from 1 to 65530."],
-  ["nodes past the subnet", { subnet: "172.38.0.0/28", firstHost: 11 }, 'firstHost 11 puts node 5 outside 172.38.0.0/28, on its gateway or on its broadcast address: use a host number from 2 that leaves room for 6 nodes.'],
-  ["first host on the gateway", { firstHost: 1 }, "firstHost 1 puts node 1 outside 172.38.0.0/16, on its gateway or on its broadcast address: use a host number from 2 that leaves room for 6 nodes."],
-  ["subnet with host bits", { subnet: "172.38.0.1/16" }, 'subnet "172.38.0.1/16" has host bits set. For a prefix of length 16 the network address is 172.38.0.0: use "172.38.0.0/16".'],
+  [
+    "nodes past the subnet",
+    { subnet: "172.38.0.0/28", firstHost: 11 },
+    "firstHost 11 puts node 5 outside 172.38.0.0/28, on its gateway or on its broadcast address: use a host number from 2 that leaves room for 6 nodes.",
+  ],
+  [
+    "first host on the gateway",
+    { firstHost: 1 },
+    "firstHost 1 puts node 1 outside 172.38.0.0/16, on its gateway or on its broadcast address: use a host number from 2 that leaves room for 6 nodes.",
+  ],
+  [
+    "subnet with host bits",
+    { subnet: "172.38.0.1/16" },
+    'subnet "172.38.0.1/16" has host bits set. For a prefix of length 16 the network address is 172.38.0.0: use "172.38.0.0/16".',
+  ],
 ];
 for (const [title, change, message] of bad) {
   test(`config refused: ${title}`, (t) => {

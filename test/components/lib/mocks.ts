@@ -38,7 +38,7 @@ export async function captureResources(build: () => unknown): Promise<Registered
 
 async function settle(value: unknown): Promise<void> {
   if (pulumi.Output.isInstance(value)) {
-    await new Promise<void>((resolve) => (value).apply(() => resolve()));
+    await new Promise<void>((resolve) => value.apply(() => resolve()));
   } else if (value instanceof Promise) {
     await value;
   }

@@ -1,7 +1,17 @@
 // The bad-input catalogue: each entry builds one dockwire component from bad input.
 // Shared by the engine suite (test/integration/bad-input.test.ts), which runs every entry
 // through a real `pulumi preview`.
-import { AppContainer, BridgeNetwork, DaemonConfig, DockerHost, IpvlanNetwork, MacvlanNetwork, OverlayNetwork, Swarm, netns } from "../../../provider";
+import {
+  AppContainer,
+  BridgeNetwork,
+  DaemonConfig,
+  DockerHost,
+  IpvlanNetwork,
+  MacvlanNetwork,
+  OverlayNetwork,
+  Swarm,
+  netns,
+} from "../../../provider";
 
 export type BadInput = [title: string, build: () => unknown];
 
@@ -93,12 +103,21 @@ export const badInputs: BadInput[] = [
   // The daemon
   ["bip without a prefix", () => new DaemonConfig("d", { settings: { bip: "192.168.42.1" } })],
   ["bip on the network address", () => new DaemonConfig("d", { settings: { bip: "192.168.42.0/24" } })],
-  ["address pools overlapping bip", () => new DaemonConfig("d", { settings: { bip: "10.200.0.1/16", defaultAddressPools: [{ base: "10.200.0.0/16", size: 24 }] } })],
+  [
+    "address pools overlapping bip",
+    () => new DaemonConfig("d", { settings: { bip: "10.200.0.1/16", defaultAddressPools: [{ base: "10.200.0.0/16", size: 24 }] } }),
+  ],
   ["daemon mtu out of range", () => new DaemonConfig("d", { settings: { mtu: 10 } })],
   ["dns entry not an address", () => new DaemonConfig("d", { settings: { dns: ["dns.example"] } })],
-  ["daemon hosts with plain TCP", () => new DaemonConfig("d", { settings: { hosts: ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"] } })],
+  [
+    "daemon hosts with plain TCP",
+    () => new DaemonConfig("d", { settings: { hosts: ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"] } }),
+  ],
   // Namespaces and veths
   ...INJECT.map((bad): BadInput => [`unsafe namespace name ${JSON.stringify(bad)}`, () => new netns.NetworkNamespace("ns", { name: bad })]),
   ["veth name over 15 characters", () => new netns.VethPair("v", { name: "veth-very-long-name0", peerName: "p" })],
-  ["veth address without prefix", () => new netns.VethPair("v", { name: "veth-a", peerName: "veth-b", ends: [{ addresses: ["192.168.1.1"] }, {}] })],
+  [
+    "veth address without prefix",
+    () => new netns.VethPair("v", { name: "veth-a", peerName: "veth-b", ends: [{ addresses: ["192.168.1.1"] }, {}] }),
+  ],
 ];

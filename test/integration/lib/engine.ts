@@ -24,7 +24,9 @@ export function toolchainHas(piece: string): boolean {
 /** Why an engine test that needs `pieces` cannot run here, or undefined when it can. */
 export function missingPieces(...pieces: string[]): string | undefined {
   const missing = ["pulumi", ...pieces].filter((p) => !toolchainHas(p));
-  return missing.length ? `needs ${missing.join(", ")}, which scripts/toolchain.sh could not provide here (see \`bash scripts/toolchain.sh status\`)` : undefined;
+  return missing.length
+    ? `needs ${missing.join(", ")}, which scripts/toolchain.sh could not provide here (see \`bash scripts/toolchain.sh status\`)`
+    : undefined;
 }
 
 /**
@@ -115,7 +117,8 @@ export function stackFolder(name: string): string {
  * when the test ends, with its Pulumi.<stack>.yaml.
  */
 export async function folderStack(t: ExecutionContext, name: string, config: Record<string, string> = {}): Promise<TestStack> {
-  if (!process.env.PULUMI_BACKEND_URL) throw new Error("PULUMI_BACKEND_URL is not set: run the tests through `npm test` (scripts/toolchain.sh env)");
+  if (!process.env.PULUMI_BACKEND_URL)
+    throw new Error("PULUMI_BACKEND_URL is not set: run the tests through `npm test` (scripts/toolchain.sh env)");
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: uniqueName("t").replace(/-/g, ""), workDir: stackFolder(name) },
     { pulumiCommand: await pulumiCommand() },

@@ -111,12 +111,18 @@ export function bridgeLab(n: BridgeLabNames = BRIDGE_LAB): NetnsComponent[] {
   const h1link = new VethPair("h1-link", {
     name: n.h1a,
     peerName: n.h1b,
-    ends: [{ namespace: h1, rename: "eth0", addresses: ["10.251.1.2/32"] }, { namespace: sw, rename: "sw-h1" }],
+    ends: [
+      { namespace: h1, rename: "eth0", addresses: ["10.251.1.2/32"] },
+      { namespace: sw, rename: "sw-h1" },
+    ],
   });
   const h2link = new VethPair("h2-link", {
     name: n.h2a,
     peerName: n.h2b,
-    ends: [{ namespace: h2, rename: "eth0", addresses: ["10.251.1.3/24"] }, { namespace: sw, rename: "sw-h2" }],
+    ends: [
+      { namespace: h2, rename: "eth0", addresses: ["10.251.1.3/24"] },
+      { namespace: sw, rename: "sw-h2" },
+    ],
   });
   const br = new LinuxBridge(
     "br0",
@@ -124,11 +130,7 @@ export function bridgeLab(n: BridgeLabNames = BRIDGE_LAB): NetnsComponent[] {
     { dependsOn: [h1link, h2link] },
   );
   const h1lan = new Route("h1-lan", { namespace: h1, destination: "10.251.1.0/24", dev: "eth0" }, { dependsOn: [h1link] });
-  const h2far = new Route(
-    "h2-far",
-    { namespace: h2, destination: "10.251.9.0/24", via: "10.251.1.1" },
-    { dependsOn: [h2link, br] },
-  );
+  const h2far = new Route("h2-far", { namespace: h2, destination: "10.251.9.0/24", via: "10.251.1.1" }, { dependsOn: [h2link, br] });
   return [sw, h1, h2, h1link, h2link, br, h1lan, h2far];
 }
 
@@ -235,7 +237,9 @@ export async function pingCommand(): Promise<string[]> {
     );
     if (ok) return candidate;
   }
-  throw new Error("neither ping nor busybox is installed: install iputils-ping or busybox-static (scripts/images.sh installs busybox-static).");
+  throw new Error(
+    "neither ping nor busybox is installed: install iputils-ping or busybox-static (scripts/images.sh installs busybox-static).",
+  );
 }
 
 /**
@@ -243,7 +247,15 @@ export async function pingCommand(): Promise<string[]> {
  * and returns the output; rejects when no reply comes.
  */
 export async function ping(address: string, namespace?: string): Promise<string> {
-  const argv = [...(namespace === undefined ? [] : ["ip", "netns", "exec", namespace]), ...(await pingCommand()), "-c", "1", "-W", "2", address];
+  const argv = [
+    ...(namespace === undefined ? [] : ["ip", "netns", "exec", namespace]),
+    ...(await pingCommand()),
+    "-c",
+    "1",
+    "-W",
+    "2",
+    address,
+  ];
   const { stdout } = await run(argv[0], argv.slice(1), { timeoutMs: QUERY_TIMEOUT_MS });
   return stdout;
 }
@@ -295,15 +307,17 @@ export async function chooseNames<T extends { [K in keyof T]: string }>(
 ): Promise<T> {
   const isNamespace = (k: string) => (kinds.namespaces as readonly string[]).includes(k);
   const split = (n: T) => ({
-    namespaces: Object.keys(n).filter(isNamespace).map((k) => n[k as keyof T] as string),
-    links: Object.keys(n).filter((k) => !isNamespace(k)).map((k) => n[k as keyof T] as string),
+    namespaces: Object.keys(n)
+      .filter(isNamespace)
+      .map((k) => n[k as keyof T] as string),
+    links: Object.keys(n)
+      .filter((k) => !isNamespace(k))
+      .map((k) => n[k as keyof T] as string),
   });
   const taken = await existing(split(seed));
   if (taken.length === 0) return seed;
   const tag = runTag();
-  const chosen = Object.fromEntries(
-    Object.entries(seed).map(([k, v]) => [k, tagged(v as string, tag, isNamespace(k) ? 64 : 15)]),
-  ) as T;
+  const chosen = Object.fromEntries(Object.entries(seed).map(([k, v]) => [k, tagged(v as string, tag, isNamespace(k) ? 64 : 15)])) as T;
   log(`seed names already in use on this host (${taken.join(", ")}); left untouched, running with ${JSON.stringify(chosen)}`);
   const alsoTaken = await existing(split(chosen));
   if (alsoTaken.length > 0) {

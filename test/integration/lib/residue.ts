@@ -14,7 +14,11 @@ export interface Snapshot {
 }
 
 async function lines(p: Promise<string>): Promise<string[]> {
-  return (await p).split("\n").map((l) => l.trim()).filter((l) => l !== "").sort();
+  return (await p)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .sort();
 }
 
 /** Takes a snapshot of the daemon's networks, containers, volumes and images, and the host's netns and links. */
@@ -27,8 +31,15 @@ export async function snapshot(): Promise<Snapshot> {
     lines(docker(["image", "ls", "-a", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"])),
     lines(run("ip", ["netns", "list"]).then((r) => r.stdout.replace(/ \(id: \d+\)/g, ""))),
     // Docker's own veth ends come and go with containers of other daemons; compare named links only.
-    lines(run("ip", ["-o", "link", "show"]).then((r) =>
-      r.stdout.split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter((n) => n && !/^veth[0-9a-f]{7}$/.test(n)).join("\n"))),
+    lines(
+      run("ip", ["-o", "link", "show"]).then((r) =>
+        r.stdout
+          .split("\n")
+          .map((l) => l.split(": ")[1]?.split("@")[0] ?? "")
+          .filter((n) => n && !/^veth[0-9a-f]{7}$/.test(n))
+          .join("\n"),
+      ),
+    ),
   ]);
   const daemonJson = await readFile("/etc/docker/daemon.json", "utf8").catch(() => "<absent>");
   return { networks, containers, volumes, images, namespaces, links, daemonJson };

@@ -61,7 +61,12 @@ export function containerCreateArgs(c: ContainerInputs): string[] {
     args.push("--network", c.networkMode);
   }
   for (const m of c.mounts ?? []) {
-    args.push("--mount", [`type=${m.type}`, m.source ? `source=${m.source}` : "", `target=${m.target}`, m.readOnly ? "readonly" : ""].filter(Boolean).join(","));
+    args.push(
+      "--mount",
+      [`type=${m.type}`, m.source ? `source=${m.source}` : "", `target=${m.target}`, m.readOnly ? "readonly" : ""]
+        .filter(Boolean)
+        .join(","),
+    );
   }
   if (c.restart) args.push("--restart", c.restart);
   args.push(c.image, ...(c.command ?? []));

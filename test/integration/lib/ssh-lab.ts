@@ -50,9 +50,22 @@ export async function startLabSshd(t: ExecutionContext, lab: LabHost, port = 222
     ].join("\n"),
   );
   await run("mkdir", ["-p", "/run/sshd"]);
-  running.sshd = spawn("nsenter", [`--net=/var/run/netns/${lab.name}`, "/usr/sbin/sshd", "-D", "-e", "-f", path.join(dir, "sshd_config")], { stdio: "ignore" });
+  running.sshd = spawn("nsenter", [`--net=/var/run/netns/${lab.name}`, "/usr/sbin/sshd", "-D", "-e", "-f", path.join(dir, "sshd_config")], {
+    stdio: "ignore",
+  });
   const keyFile = path.join(dir, "client");
-  const opts = ["-i", keyFile, "-o", "StrictHostKeyChecking=no", "-o", `UserKnownHostsFile=${dir}/known_hosts`, "-o", "BatchMode=yes", "-o", "ConnectTimeout=5"];
+  const opts = [
+    "-i",
+    keyFile,
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    `UserKnownHostsFile=${dir}/known_hosts`,
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=5",
+  ];
   const ssh = (script: string, timeoutMs = 120_000) => run("ssh", [...opts, "-p", String(port), `root@${addr}`, script], { timeoutMs });
   // sshd answers within a bounded wait (40 tries, 0.25 s apart).
   let up = false;

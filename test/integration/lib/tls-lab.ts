@@ -14,14 +14,44 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 /** A CA, a server certificate for `ip`, and a client certificate, in `dir`. */
 export async function makeCerts(dir: string, ip: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await openssl(dir, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=dockwire test CA"]);
+  await openssl(dir, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca-key.pem",
+    "-out",
+    "ca.pem",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=dockwire test CA",
+  ]);
   for (const [name, cn, ext] of [
     ["server", ip, `subjectAltName=IP:${ip}\nextendedKeyUsage=serverAuth\n`],
     ["client", "dockwire-client", "extendedKeyUsage=clientAuth\n"],
   ]) {
     await openssl(dir, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}-key.pem`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`]);
     await writeFile(path.join(dir, `${name}.ext`), ext);
-    await openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", `${name}-cert.pem`, "-days", "1", "-extfile", `${name}.ext`]);
+    await openssl(dir, [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca-key.pem",
+      "-CAcreateserial",
+      "-out",
+      `${name}-cert.pem`,
+      "-days",
+      "1",
+      "-extfile",
+      `${name}.ext`,
+    ]);
   }
 }
 
@@ -42,7 +72,13 @@ export async function makeTlsLab(lab: LabHost): Promise<TlsLab> {
   await makeCerts(tls, ip);
   await writeFile(
     lab.configPath,
-    JSON.stringify({ tls: true, tlsverify: true, tlscacert: `${tls}/ca.pem`, tlscert: `${tls}/server-cert.pem`, tlskey: `${tls}/server-key.pem` }),
+    JSON.stringify({
+      tls: true,
+      tlsverify: true,
+      tlscacert: `${tls}/ca.pem`,
+      tlscert: `${tls}/server-cert.pem`,
+      tlskey: `${tls}/server-key.pem`,
+    }),
   );
   await run("bash", [labhostScript, "restart", lab.name], { env: { LABHOST_TCP_PORT: "2376" }, timeoutMs: 90_000 });
   const pem = (f: string) => readFile(path.join(tls, f), "utf8");
