@@ -103,14 +103,12 @@ export class DockerHost extends pulumi.ComponentResource {
     }
     this.cliEnv = tls
       ? pulumi.secret(
-          pulumi
-            .all([tls.caPem, tls.certPem, tls.keyPem])
-            .apply(([ca, cert, key]): Record<string, string> => ({
-              DOCKER_HOST: args.host,
-              DOCKWIRE_TLS_CA: ca,
-              DOCKWIRE_TLS_CERT: cert,
-              DOCKWIRE_TLS_KEY: key,
-            })),
+          pulumi.all([tls.caPem, tls.certPem, tls.keyPem]).apply(([ca, cert, key]): Record<string, string> => ({
+            DOCKER_HOST: args.host,
+            DOCKWIRE_TLS_CA: ca,
+            DOCKWIRE_TLS_CERT: cert,
+            DOCKWIRE_TLS_KEY: key,
+          })),
         )
       : pulumi.output<Record<string, string>>({ DOCKER_HOST: args.host });
     this.registerOutputs({ provider: this.provider });
