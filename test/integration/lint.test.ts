@@ -1,0 +1,46 @@
+// npm test fails when a lint rule, the format check or shellcheck fails: a copy of the
+// work tree gets one deliberately bad file for each (a floating promise, a file prettier
+// would reformat, an unquoted expansion), and `scripts/test.sh lint` (the lint layer of
+// npm test) exits non-zero, naming each check and counting the failure.
+import test from "ava";
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { run } from "./lib/exec";
+
+const repo = path.resolve(__dirname, "../../..");
+
+/** Runs a command to its end whatever its status (bounded), returning status and output. */
+function runStatus(file: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, out: stdout + stderr });
+    });
+  });
+}
+
+test.serial("npm test's lint layer fails on a lint error, a format error and a shellcheck warning, naming each", async (t) => {
+  const copy = await mkdtemp(path.join(tmpdir(), "dw-lint-"));
+  t.teardown(() => rm(copy, { recursive: true, force: true }));
+  const files = (await run("git", ["ls-files", "-co", "--exclude-standard"], { cwd: repo })).stdout.split("\n").filter((f) => f !== "");
+  for (const f of files) await cp(path.join(repo, f), path.join(copy, f), { recursive: true }).catch(() => undefined);
+  await symlink(path.join(repo, "node_modules"), path.join(copy, "node_modules"));
+  await writeFile(
+    path.join(copy, "provider", "lint-probe.ts"),
+    "export async function probe(): Promise<void> {\n  await Promise.resolve();\n}\n\nexport function leak(): void {\n  probe();\n}\n",
+  );
+  await writeFile(path.join(copy, "test", "format-probe.ts"), "export const x = { a:1,\n      b : 2 };\n");
+  await writeFile(path.join(copy, "scripts", "lint-probe.sh"), "#!/usr/bin/env bash\ndir=$1\nrm -rf $dir/cache\n");
+
+  const r = await runStatus("bash", ["scripts/test.sh", "lint"], copy, 300_000);
+  t.not(r.code, 0, r.out);
+  t.regex(r.out, /provider\/lint-probe\.ts[\s\S]*@typescript-eslint\/no-floating-promises/);
+  t.regex(r.out, /lint\.sh: eslint FAILED/);
+  t.regex(r.out, /test\/format-probe\.ts/);
+  t.regex(r.out, /lint\.sh: prettier FAILED/);
+  t.regex(r.out, /scripts\/lint-probe\.sh[\s\S]*SC2086/);
+  t.regex(r.out, /lint\.sh: shellcheck FAILED/);
+  t.regex(r.out, /^dockwire: 0 passed, 1 failed, 0 skipped$/m);
+});
