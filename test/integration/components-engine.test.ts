@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { ExecutionContext } from "ava";
 import { AppContainer, BridgeNetwork, DaemonConfig, DockerHost, IpvlanNetwork, MacvlanNetwork } from "../../provider";
 import { AddressPlan } from "../../provider/ipam";
-import { collect, engineStack, engineTest, expectQuietPreview, TestStack } from "./lib/engine";
+import { collect, engineStack, engineTest, expectQuietPreview, refreshChanges, upOutputs } from "./lib/engine";
 import { docker, dockerJson, images, run, uniqueName } from "./lib/exec";
 import { LabHost, ensureLabImage, labDocker, labHostDown, labHostUp } from "./lib/labhost";
 import { BRIDGE_LAB, SEED_003, bridgeLab, chooseNames, pings, requireRoot, seed003Lab } from "./lib/netns";
@@ -29,16 +29,6 @@ function mutable<T>(initial: T): {
     program: (build: (v: T) => Record<string, unknown>) => async () => build(box.value),
   };
   return box;
-}
-
-async function up(ts: TestStack): Promise<Record<string, unknown>> {
-  const res = await ts.stack.up({ onOutput: collect(ts) });
-  return Object.fromEntries(Object.entries(res.outputs).map(([k, v]) => [k, v.value]));
-}
-
-async function refreshFinds(ts: TestStack): Promise<Record<string, number>> {
-  const res = await ts.stack.refresh({ onOutput: collect(ts) });
-  return res.summary.resourceChanges ?? {};
 }
 
 const inspectNet = async (name: string) => (await dockerJson<any[]>(["network", "inspect", name]))[0];
@@ -121,7 +111,7 @@ engineTest(
         return { web: web.containerName };
       }),
     );
-    await up(ts);
+    await upOutputs(ts);
     const n = await inspectNet(full);
     t.deepEqual(n.IPAM.Config, [
       { Subnet: "10.181.0.0/16", Gateway: "10.181.0.1", IPRange: "10.181.5.0/24", AuxiliaryAddresses: { router: "10.181.0.250" } },
@@ -148,7 +138,7 @@ engineTest(
 
     // Addressing of a network that has containers attached, in one up.
     state.value = { subnet: "10.183.0.0/16", gateway: "10.183.0.254", ipRange: "10.183.7.0/24", aux: "10.183.0.250", ip: "10.183.7.10" };
-    await up(ts);
+    await upOutputs(ts);
     t.deepEqual((await inspectNet(full)).IPAM.Config, [
       { Subnet: "10.183.0.0/16", Gateway: "10.183.0.254", IPRange: "10.183.7.0/24", AuxiliaryAddresses: { router: "10.183.0.250" } },
     ]);
@@ -158,9 +148,9 @@ engineTest(
 
     // Removed by hand: refresh finds it gone, up puts it back.
     await docker(["rm", "-f", `${tag}-web`]);
-    const found = await refreshFinds(ts);
+    const found = await refreshChanges(ts);
     t.is(found.delete, 1, JSON.stringify(found));
-    await up(ts);
+    await upOutputs(ts);
     t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${tag}-web`]), "true");
     await expectQuietPreview(t, ts);
 
@@ -190,7 +180,7 @@ engineTest(
       const iv = new IpvlanNetwork("iv", { networkName: `${tag}-iv`, parent, mode: "l2", subnet: "10.185.0.0/24" });
       return { mv: mv.networkName, iv: iv.networkName };
     });
-    await up(ts);
+    await upOutputs(ts);
     const mv = await inspectNet(`${tag}-mv`);
     t.is(mv.Driver, "macvlan");
     t.deepEqual(mv.Options, { macvlan_mode: "bridge", parent });
@@ -232,12 +222,12 @@ async function remoteNetworkAndContainer(
     },
     env ? { env } : {},
   );
-  await up(ts);
+  await upOutputs(ts);
   t.is(await labDocker(lab, ["inspect", "-f", `{{(index .NetworkSettings.Networks "${tag}-net").IPAddress}}`, `${tag}-box`]), "10.77.0.9");
   await expectQuietPreview(t, ts);
   await labDocker(lab, ["rm", "-f", `${tag}-box`]);
-  t.is((await refreshFinds(ts)).delete, 1);
-  await up(ts);
+  t.is((await refreshChanges(ts)).delete, 1);
+  await upOutputs(ts);
   t.is(await labDocker(lab, ["inspect", "-f", "{{.State.Running}}", `${tag}-box`]), "true");
   await ts.stack.destroy({ onOutput: collect(ts) });
   t.is(await labDocker(lab, ["ps", "-aq"]), "");
@@ -304,14 +294,14 @@ engineTest(
         return { applied: dc.applied };
       }),
     );
-    await up(ts);
+    await upOutputs(ts);
     t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.44.1/24", "log-level": "warn" });
     t.deepEqual(JSON.parse(await labDocker(lab, ["network", "inspect", "-f", "{{json .IPAM.Config}}", "bridge"])), [
       { Subnet: "192.168.44.0/24", Gateway: "192.168.44.1" },
     ]);
     await expectQuietPreview(t, ts);
     state.value = "192.168.45.1/24";
-    await up(ts);
+    await upOutputs(ts);
     t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.45.1/24", "log-level": "warn" });
     t.deepEqual(JSON.parse(await labDocker(lab, ["network", "inspect", "-f", "{{json .IPAM.Config}}", "bridge"])), [
       { Subnet: "192.168.45.0/24", Gateway: "192.168.45.1" },
@@ -336,7 +326,7 @@ engineTest(
       bridgeLab(br);
       return {};
     });
-    await up(ts);
+    await upOutputs(ts);
     t.true(await pings("10.250.1.6"), "the host reaches r1 over the uplink");
     t.true(await pings("10.251.1.3", br.h1), "h1 reaches h2 over the bridge through its dev route");
     t.true(await pings("10.251.9.1", br.h2), "h2 reaches the far network through its gateway route");

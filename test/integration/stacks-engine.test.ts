@@ -5,7 +5,16 @@
 // up; something removed by hand is noticed by refresh and put back by the next up; destroy
 // leaves nothing (networks, containers in any state, volumes, images, namespaces, links).
 import * as net from "node:net";
-import { TestStack, collect, engineTest, expectQuietPreview, folderStack, setConfig } from "./lib/engine";
+import {
+  collect,
+  engineTest,
+  expectQuietPreview,
+  folderStack,
+  redisClusterTestConfig,
+  refreshChanges,
+  setConfig,
+  upOutputs,
+} from "./lib/engine";
 import { docker, images, run, uniqueName } from "./lib/exec";
 import { ensureLabImage, labHostDown, labHostUp } from "./lib/labhost";
 import { SEED_000, chooseNames, namespaces, pings, requireRoot } from "./lib/netns";
@@ -13,18 +22,6 @@ import { diffSnapshots, snapshot } from "./lib/residue";
 import { get, pickPort, waitFor } from "./lib/wait";
 
 const STACK_PIECES = ["pulumi-language-nodejs", "pulumi-resource-docker", "pulumi-resource-command"];
-
-/** Up, keeping the engine's text; returns the outputs as plain values. */
-async function up(ts: TestStack): Promise<Record<string, unknown>> {
-  const res = await ts.stack.up({ onOutput: collect(ts) });
-  return Object.fromEntries(Object.entries(res.outputs).map(([k, v]) => [k, v.value]));
-}
-
-/** Refresh; returns the engine's change summary (what it found different on the host). */
-async function refresh(ts: TestStack): Promise<Record<string, number>> {
-  const res = await ts.stack.refresh({ onOutput: collect(ts) });
-  return res.summary.resourceChanges ?? {};
-}
 
 /** `PING` to a Redis port on 127.0.0.1, answered `+PONG` (2 s limit). */
 function redisPing(port: number): Promise<boolean> {
@@ -61,14 +58,8 @@ engineTest(
     const before = await snapshot();
     const prefix = `${uniqueName("rc").replace(/-/g, "")}-`;
     const base = 30000 + (process.pid % 500) * 40;
-    const ts = await folderStack(t, "redis-cluster", {
-      prefix,
-      image: images.app,
-      subnet: "172.39.0.0/16",
-      clientPortBase: String(base),
-      busPortBase: String(base + 10),
-    });
-    const out = await up(ts);
+    const ts = await folderStack(t, "redis-cluster", redisClusterTestConfig(prefix, "172.39.0.0/16", base, images.app));
+    const out = await upOutputs(ts);
     t.is(out.clusterState, "cluster_state:ok");
     t.is(out.network, `${prefix}redis`);
     t.deepEqual(
@@ -92,7 +83,7 @@ engineTest(
     // the cluster comes back on the same addresses.
     const moved = base + 20;
     await setConfig(ts, { clientPortBase: String(moved) });
-    await up(ts);
+    await upOutputs(ts);
     for (let i = 0; i < 6; i++) t.true(await redisPing(moved + i), `node ${i + 1} answers PING on the new port ${moved + i}`);
     t.false(await redisPing(base), "the old port is closed");
     t.true(await clusterOk(`${prefix}redis-1`));
@@ -101,9 +92,9 @@ engineTest(
 
     // A node removed by hand: refresh drops it from the state, up creates it again.
     await docker(["rm", "-f", `${prefix}redis-4`]);
-    const found = await refresh(ts);
+    const found = await refreshChanges(ts);
     t.is(found.delete, 1, `refresh reports the missing container: ${JSON.stringify(found)}`);
-    await up(ts);
+    await upOutputs(ts);
     t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${prefix}redis-4`]), "true");
     t.true(await clusterOk(`${prefix}redis-4`));
     await expectQuietPreview(t, ts);
@@ -130,7 +121,7 @@ engineTest(
       hostPort: String(port),
       subnet: "10.231.0.0/24",
     });
-    const out = await up(ts);
+    const out = await upOutputs(ts);
     t.is(out.url, `http://127.0.0.1:${port}/`);
     t.is(out.image, imageName);
     const imageId = await docker(["image", "inspect", "-f", "{{.Id}}", imageName]);
@@ -145,16 +136,16 @@ engineTest(
 
     const port2 = await pickPort();
     await setConfig(ts, { hostPort: String(port2) });
-    const out2 = await up(ts);
+    const out2 = await upOutputs(ts);
     t.is(out2.url, `http://127.0.0.1:${port2}/`);
     t.true(await waitFor(async () => (await get(port2, "/dockwire-probe")).status === 404), "the app answers on the new port");
     t.regex((await get(port2, "/")).body, /seen b'3' times/, "the count lives in Redis, which was not replaced");
     await expectQuietPreview(t, ts);
 
     await docker(["rm", "-f", `${prefix}redis`]);
-    const found = await refresh(ts);
+    const found = await refreshChanges(ts);
     t.is(found.delete, 1, JSON.stringify(found));
-    await up(ts);
+    await upOutputs(ts);
     t.is(await docker(["inspect", "-f", "{{.State.Running}}", `${prefix}redis`]), "true");
     await expectQuietPreview(t, ts);
 
@@ -172,14 +163,14 @@ engineTest(
     const before = await snapshot();
     const names = await chooseNames(SEED_000, { namespaces: ["ns1", "ns2"] }, (l) => t.log(l));
     const ts = await folderStack(t, "netns-lab", { ...names, addr1: "192.168.1.1/24", addr2: "192.168.1.2/24" });
-    const out = await up(ts);
+    const out = await upOutputs(ts);
     t.deepEqual(out.namespaces, [names.ns1, names.ns2]);
     t.true((await namespaces()).includes(names.ns1));
     t.true(await pings("192.168.1.2", names.ns1), "ns1 pings ns2 over the veth pair");
     await expectQuietPreview(t, ts);
 
     await setConfig(ts, { addr2: "192.168.1.3/24" });
-    await up(ts);
+    await upOutputs(ts);
     t.true(await pings("192.168.1.3", names.ns1), "the new address answers");
     t.false(await pings("192.168.1.2", names.ns1), "the old one is gone");
     await expectQuietPreview(t, ts);
@@ -209,7 +200,7 @@ engineTest(
       // Whatever happened, neither daemon stays in a swarm.
       await docker(["swarm", "leave", "--force"]).catch(() => undefined);
     });
-    const out = await up(ts);
+    const out = await upOutputs(ts);
     t.deepEqual(out.containers, [`${prefix}test1`, `${prefix}test2`]);
     t.is(await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]), "active");
     const ping = await docker(["exec", `${prefix}test1`, "ping", "-c", "1", "-W", "5", `${prefix}test2`], { timeoutMs: 20_000 });

@@ -3,7 +3,7 @@
 // changes the work tree (`git status --porcelain` is as it was). The stack is a fresh one of
 // the project, with ports and subnet of its own so it can run beside a user's `dev` stack.
 import * as path from "node:path";
-import { folderStack, engineTest } from "./lib/engine";
+import { engineTest, folderStack, redisClusterTestConfig } from "./lib/engine";
 import { images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 
@@ -18,13 +18,7 @@ engineTest(
     const tree = await gitStatus();
     const prefix = `${uniqueName("wt").replace(/-/g, "")}-`;
     const base = 40000 + (process.pid % 500) * 40;
-    const ts = await folderStack(t, "redis-cluster", {
-      prefix,
-      image: images.app,
-      subnet: "172.40.0.0/16",
-      clientPortBase: String(base),
-      busPortBase: String(base + 10),
-    });
+    const ts = await folderStack(t, "redis-cluster", redisClusterTestConfig(prefix, "172.40.0.0/16", base, images.app));
     const env = { DOCKWIRE_STACK: ts.stack.name };
     const upOut = await run("npm", ["run", "up"], { cwd: repo, env, timeoutMs: 400_000 });
     t.regex(upOut.stdout, /^clusterState: "cluster_state:ok"$/m);

@@ -129,6 +129,26 @@ export async function folderStack(t: ExecutionContext, name: string, config: Rec
   return ts;
 }
 
+/** `pulumi up`, keeping the engine's text; returns the stack outputs as plain values. */
+export async function upOutputs(ts: TestStack): Promise<Record<string, unknown>> {
+  const res = await ts.stack.up({ onOutput: collect(ts) });
+  return Object.fromEntries(Object.entries(res.outputs).map(([k, v]) => [k, v.value]));
+}
+
+/** `pulumi refresh`; returns the engine's change summary (what it found different on the host). */
+export async function refreshChanges(ts: TestStack): Promise<Record<string, number>> {
+  const res = await ts.stack.refresh({ onOutput: collect(ts) });
+  return res.summary.resourceChanges ?? {};
+}
+
+/**
+ * Config of a redis-cluster stack under test: the test's image, a prefix, and a subnet and
+ * ports of its own (from `base`), so it runs beside a user's `dev` stack.
+ */
+export function redisClusterTestConfig(prefix: string, subnet: string, base: number, image: string): Record<string, string> {
+  return { prefix, image, subnet, clientPortBase: String(base), busPortBase: String(base + 10) };
+}
+
 /** Sets stack config values (`pulumi config set KEY VALUE` for each). */
 export async function setConfig(ts: TestStack, config: Record<string, string>): Promise<void> {
   await ts.stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
