@@ -93,97 +93,26 @@
  *
  * @module
  */
+import { bindingKey, hostBindingsCollide } from "./collisions";
+import { INVALID_IP_FIX, normalizeHostIp, parseIPv6 } from "./host-ip";
+import { checkDigits, checkProtocol, comparePorts, normalizePort } from "./normalize";
+import {
+  ContainerPortInput,
+  ContainerPortSpec,
+  DEFAULT_HOST_IP,
+  DEFAULT_PROTOCOL,
+  Fail,
+  ParsePortSpecsOptions,
+  PortProtocol,
+  PortSpecError,
+  PublishArgs,
+  showSpec,
+} from "./spec";
 
-/** Transport protocols docker can publish. */
-export type PortProtocol = "tcp" | "udp" | "sctp";
-
-/** The protocols accepted by docker (`nat.validateProto`), in sort order. */
-export const PORT_PROTOCOLS: readonly PortProtocol[] = ["sctp", "tcp", "udp"];
-
-/** Host IP the provider uses when none is given (IPv4 "any"). */
-export const DEFAULT_HOST_IP = "0.0.0.0";
-
-/** Protocol the provider uses when none is given. */
-export const DEFAULT_PROTOCOL: PortProtocol = "tcp";
-
-/**
- * One normalized port binding, assignable to
- * `docker.types.input.ContainerPort` (`{internal, external?, ip?, protocol?}`).
- * `ip` and `protocol` are always filled; `external` is absent when docker is
- * to pick the host port.
- */
-export interface ContainerPortSpec {
-  /** Port inside the container, 1-65535. */
-  internal: number;
-  /** Host port, 1-65535; absent to let docker pick a free one (read back as a computed value). */
-  external?: number;
-  /** Host IP to bind: dotted IPv4 or canonical IPv6 without brackets; `"0.0.0.0"` by default. */
-  ip: string;
-  /** Protocol, lower-case; `"tcp"` by default. */
-  protocol: PortProtocol;
-}
-
-/**
- * A port binding given as an object (for example copied from an existing
- * `docker.Container` definition). Same fields as `ContainerPort`; `ip` may be
- * bracketed (`"[::1]"`) and `protocol` in any case; both get defaults.
- */
-export interface ContainerPortInput {
-  /** Port inside the container, 1-65535. */
-  internal: number;
-  /** Host port, 1-65535, or absent. */
-  external?: number;
-  /** Host IP; `""` or absent means `"0.0.0.0"`. */
-  ip?: string;
-  /** `tcp`, `udp` or `sctp` in any case; `""` or absent means `"tcp"`. */
-  protocol?: string;
-}
-
-/** Options of {@link parsePortSpecs} and {@link parsePublishArgs}. */
-export interface ParsePortSpecsOptions {
-  /**
-   * Allow one container port (and protocol) to be published more than once,
-   * for example on `0.0.0.0` and `::` for dual stack. Off by default because
-   * `@pulumi/docker` reads such bindings back wrongly and replaces the
-   * container on every update (see the module documentation).
-   */
-  allowMultipleBindings?: boolean;
-}
-
-/** Result of {@link parsePublishArgs}. */
-export interface PublishArgs {
-  /** Normalized bindings from every `-p`/`--publish`. */
-  ports: ContainerPortSpec[];
-  /** True when `-P`/`--publish-all` was given: set `publishAllPorts` on the container. */
-  publishAllPorts: boolean;
-}
-
-/**
- * A port spec that cannot be used. The message has the form
- * `FIELD SPEC: PROBLEM; FIX.`, e.g.
- * `ports[2] "70000:80": host port 70000 is out of range 1-65535.`
- */
-export class PortSpecError extends Error {
-  /** The field the spec came from, e.g. `ports[2]`. */
-  readonly field: string;
-  /** The offending spec as given (a string or an object). */
-  readonly spec: unknown;
-  /** The problem and fix, without the `FIELD SPEC: ` prefix. */
-  readonly problem: string;
-
-  /**
-   * @param field where the spec came from, e.g. `ports[2]`
-   * @param spec the spec as given
-   * @param problem what is wrong and how to fix it, without a final period
-   */
-  constructor(field: string, spec: unknown, problem: string) {
-    super(`${field} ${showSpec(spec)}: ${problem}.`);
-    this.name = "PortSpecError";
-    this.field = field;
-    this.spec = spec;
-    this.problem = problem;
-  }
-}
+export { DEFAULT_HOST_IP, DEFAULT_PROTOCOL, PORT_PROTOCOLS, PortSpecError } from "./spec";
+export type { ContainerPortInput, ContainerPortSpec, ParsePortSpecsOptions, PortProtocol, PublishArgs } from "./spec";
+export { normalizePort } from "./normalize";
+export { hostBindings, hostBindingsCollide } from "./collisions";
 
 /**
  * Parses one `docker run -p` spec into normalized bindings, one per container
@@ -282,92 +211,6 @@ export function parsePublishArgs(args: readonly string[], field = "args", option
   return { ports: collect(items, options), publishAllPorts };
 }
 
-/**
- * Validates and normalizes one `ContainerPort`-shaped object.
- *
- * @param port `{internal, external?, ip?, protocol?}`
- * @param field name used in error messages
- * @throws PortSpecError
- */
-export function normalizePort(port: ContainerPortInput, field = "ports"): ContainerPortSpec {
-  const fail = (problem: string) => new PortSpecError(field, port, problem);
-  if (typeof port !== "object" || port === null || Array.isArray(port)) {
-    throw fail('expected a port spec string such as "8080:80" or an object {internal, external?, ip?, protocol?}');
-  }
-  for (const key of Object.keys(port)) {
-    if (!["internal", "external", "ip", "protocol"].includes(key)) {
-      throw fail(`unknown key ${JSON.stringify(key)}; use internal, external, ip and protocol`);
-    }
-  }
-  const raw = port as unknown as Record<string, unknown>;
-  if (raw.internal === undefined) {
-    throw fail("internal is missing; set it to the container port (1-65535)");
-  }
-  const internal = checkPortNumber(raw.internal, "container port", fail);
-  const external = raw.external === undefined ? undefined : checkPortNumber(raw.external, "host port", fail);
-  const out: ContainerPortSpec =
-    external === undefined
-      ? { internal, ip: DEFAULT_HOST_IP, protocol: DEFAULT_PROTOCOL }
-      : { internal, external, ip: DEFAULT_HOST_IP, protocol: DEFAULT_PROTOCOL };
-  if (raw.ip !== undefined && raw.ip !== "") {
-    if (typeof raw.ip !== "string") {
-      throw fail(`ip must be a string such as "0.0.0.0" or "::", not ${typeOf(raw.ip)}`);
-    }
-    const bracketed = raw.ip.startsWith("[") && raw.ip.endsWith("]");
-    out.ip = normalizeHostIp(bracketed ? raw.ip.slice(1, -1) : raw.ip, fail);
-  }
-  if (raw.protocol !== undefined && raw.protocol !== "") {
-    if (typeof raw.protocol !== "string") {
-      throw fail(`protocol must be a string (tcp, udp or sctp), not ${typeOf(raw.protocol)}`);
-    }
-    out.protocol = checkProtocol(raw.protocol, fail);
-  }
-  return out;
-}
-
-/**
- * The host sockets a list of bindings would take, as keys `IP:PORT/PROTO`
- * (IPv6 in brackets: `[::1]:8080/tcp`), one per binding with an `external`
- * port, in input order without duplicates. Bindings without `external` are
- * left out: docker picks a free ephemeral port for them, so they cannot
- * collide.
- *
- * Use {@link hostBindingsCollide} to compare keys: `0.0.0.0` collides with
- * every IPv4 address on the same port and protocol, `::` with every IPv6
- * address; IPv4 and IPv6 keys never collide (docker binds `::` IPv6-only).
- *
- * @example hostBindings(parsePortSpec("[::1]:53:53/udp")) // ["[::1]:53/udp"]
- */
-export function hostBindings(ports: readonly ContainerPortSpec[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const p of ports) {
-    if (p.external === undefined) continue;
-    const key = bindingKey(p.ip, p.external, p.protocol);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(key);
-    }
-  }
-  return out;
-}
-
-/**
- * Whether two {@link hostBindings} keys name the same host socket: same port
- * and protocol, and the same IP or a wildcard (`0.0.0.0` / `::`) of the same
- * family as the other IP.
- *
- * @throws Error when a key is not of the form `IP:PORT/PROTO`
- */
-export function hostBindingsCollide(a: string, b: string): boolean {
-  const x = parseBindingKey(a);
-  const y = parseBindingKey(b);
-  if (x.port !== y.port || x.protocol !== y.protocol || x.family !== y.family) return false;
-  return x.ip === y.ip || x.ip === wildcard(x.family) || y.ip === wildcard(y.family);
-}
-
-// ---------------------------------------------------------------- internals
-
 interface Item {
   spec: unknown;
   label: string;
@@ -441,23 +284,11 @@ function collect(items: readonly Item[], options: ParsePortSpecsOptions): Contai
   return unique.map((s) => s.port).sort(comparePorts);
 }
 
-function comparePorts(a: ContainerPortSpec, b: ContainerPortSpec): number {
-  return (
-    a.internal - b.internal || compareStrings(a.protocol, b.protocol) || compareStrings(a.ip, b.ip) || (a.external ?? 0) - (b.external ?? 0)
-  );
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 interface Range {
   start: number;
   end: number;
   text: string;
 }
-
-type Fail = (problem: string) => PortSpecError;
 
 function parseSpecString(spec: string, field: string): ContainerPortSpec[] {
   const fail: Fail = (problem) => new PortSpecError(field, spec, problem);
@@ -645,152 +476,4 @@ function parseRange(text: string, what: "host port" | "container port", fail: Fa
     throw fail(`${what} range ${text} ends before it starts; write ${end}-${start}`);
   }
   return { start, end, text: start === end ? String(start) : `${start}-${end}` };
-}
-
-function checkDigits(digits: string, what: string, fail: Fail): number {
-  const n = Number(digits);
-  if (n < 1 || n > 65535) {
-    const shown = digits.replace(/^0+(?=\d)/, "");
-    throw fail(
-      `${what} ${shown} is out of range 1-65535` +
-        (n === 0 && what === "host port" ? "; omit the host port to let docker pick a free one" : ""),
-    );
-  }
-  return n;
-}
-
-function checkPortNumber(value: unknown, what: string, fail: Fail): number {
-  const key = what === "host port" ? "external" : "internal";
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw fail(`${key} ${showValue(value)} is not an integer port; use a whole number 1-65535`);
-  }
-  if (value < 1 || value > 65535) {
-    throw fail(`${what} ${value} is out of range 1-65535`);
-  }
-  return value;
-}
-
-function checkProtocol(text: string, fail: Fail): PortProtocol {
-  const lower = text.toLowerCase();
-  if (lower === "tcp" || lower === "udp" || lower === "sctp") return lower;
-  throw fail(`protocol ${JSON.stringify(text)} is not supported; use tcp, udp or sctp`);
-}
-
-const INVALID_IP_FIX =
-  'is not a valid IPv4 or IPv6 address; write a dotted IPv4 address such as "10.0.0.1:8080:80", ' +
-  'or an IPv6 address in brackets such as "[::1]:8080:80"';
-
-/** Validates a host IP (without brackets) and returns its canonical text. */
-function normalizeHostIp(text: string, fail: Fail): string {
-  const v4 = parseIPv4(text);
-  if (v4) return v4.join(".");
-  const v6 = parseIPv6(text);
-  if (!v6) {
-    throw fail(`host IP ${JSON.stringify(text)} ${INVALID_IP_FIX}`);
-  }
-  if (v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff) {
-    const v4text = [v6[6] >> 8, v6[6] & 0xff, v6[7] >> 8, v6[7] & 0xff].join(".");
-    throw fail(`host IP ${JSON.stringify(text)} is an IPv4-mapped IPv6 address; write the IPv4 address ${v4text} instead`);
-  }
-  return formatIPv6(v6);
-}
-
-/** Strict dotted-quad IPv4 (no leading zeros, as Go's net.ParseIP). */
-function parseIPv4(text: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1).map((o) => (o.length > 1 && o.startsWith("0") ? NaN : Number(o)));
-  return octets.every((o) => o >= 0 && o <= 255) ? octets : undefined;
-}
-
-/** IPv6 text (with optional trailing dotted IPv4, no zone) to 8 groups. */
-function parseIPv6(text: string): number[] | undefined {
-  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(":")) return undefined;
-  let s = text;
-  if (s.includes(".")) {
-    const lastColon = s.lastIndexOf(":");
-    const v4 = parseIPv4(s.slice(lastColon + 1));
-    if (!v4) return undefined;
-    s = `${s.slice(0, lastColon + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
-  }
-  const gap = s.indexOf("::");
-  let groups: string[];
-  if (gap >= 0) {
-    if (s.indexOf("::", gap + 1) >= 0) return undefined;
-    const head = s.slice(0, gap) === "" ? [] : s.slice(0, gap).split(":");
-    const tail = s.slice(gap + 2) === "" ? [] : s.slice(gap + 2).split(":");
-    if (head.length + tail.length > 7) return undefined;
-    groups = [...head, ...Array<string>(8 - head.length - tail.length).fill("0"), ...tail];
-  } else {
-    groups = s.split(":");
-    if (groups.length !== 8) return undefined;
-  }
-  if (!groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
-  return groups.map((g) => parseInt(g, 16));
-}
-
-/** RFC 5952 text: lower-case, no leading zeros, longest zero run (2+) as "::". */
-function formatIPv6(groups: number[]): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
-}
-
-function bindingKey(ip: string, port: number, protocol: string): string {
-  return `${ip.includes(":") ? `[${ip}]` : ip}:${port}/${protocol}`;
-}
-
-function parseBindingKey(key: string): { ip: string; family: 4 | 6; port: number; protocol: string } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d+)\/(tcp|udp|sctp)$/.exec(key);
-  if (!m) {
-    throw new Error(`${JSON.stringify(key)} is not a host binding key of the form IP:PORT/PROTO (IPv6 in brackets).`);
-  }
-  const family = m[1] !== undefined ? 6 : 4;
-  let ip: string;
-  if (family === 6) {
-    const groups = parseIPv6(m[1]);
-    if (!groups) throw new Error(`${JSON.stringify(key)} has an invalid IPv6 address.`);
-    ip = formatIPv6(groups);
-  } else {
-    const octets = parseIPv4(m[2]);
-    if (!octets) throw new Error(`${JSON.stringify(key)} has an invalid IPv4 address.`);
-    ip = octets.join(".");
-  }
-  return { ip, family, port: Number(m[3]), protocol: m[4] };
-}
-
-function wildcard(family: 4 | 6): string {
-  return family === 4 ? "0.0.0.0" : "::";
-}
-
-function showSpec(spec: unknown): string {
-  try {
-    const text = JSON.stringify(spec);
-    return text === undefined ? String(spec) : text;
-  } catch {
-    return String(spec);
-  }
-}
-
-function showValue(value: unknown): string {
-  return typeof value === "number" ? String(value) : showSpec(value);
-}
-
-function typeOf(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
