@@ -19,42 +19,59 @@ export const DOCKER_CLI_PREAMBLE = [
 ].join("\n");
 
 /**
- * Leaving a swarm: the node leaves, then docker_gwbridge, which the daemon made when it
- * joined and keeps after leaving, is removed when no container uses it any more.
+ * What the create scripts print to stderr when they made the daemon a swarm member. The
+ * command provider keeps stderr and hands it to the next run and to delete
+ * (PULUMI_COMMAND_STDERR): only a member this resource made leaves on delete, so a daemon
+ * that was in a swarm before `pulumi up` stays in it after `pulumi destroy`.
  */
-const SWARM_LEAVE = ["docker swarm leave --force >/dev/null 2>&1 || true", "docker network rm docker_gwbridge >/dev/null 2>&1 || true"];
+export const SWARM_MADE_MARK = "dockwire: this resource made the daemon a swarm member";
 
-/** Scripts of the swarm manager: init unless already in a swarm; leave on delete. */
-export function swarmInitScripts(advertiseAddr: string, listenAddr?: string): { create: string; delete: string } {
-  const listen = listenAddr ? ` --listen-addr ${shellQuote(listenAddr)}` : "";
+/**
+ * The create and delete of one swarm membership. `join` is the command that makes the daemon
+ * a member. Create: join unless already a member (then keeps the mark of an earlier run of
+ * this resource); prints the node id. Delete: when this resource made the member, leave,
+ * then remove docker_gwbridge, which the daemon made on joining and keeps after leaving.
+ */
+function membershipScripts(join: string): { create: string; delete: string } {
+  const mark = shellQuote(SWARM_MADE_MARK);
   return {
     create: [
       DOCKER_CLI_PREAMBLE,
       `if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then`,
-      `  docker swarm init --advertise-addr ${shellQuote(advertiseAddr)}${listen} >/dev/null`,
+      `  ${join} >/dev/null`,
+      `  echo ${mark} >&2`,
+      `elif printf '%s' "\${PULUMI_COMMAND_STDERR:-}" | grep -qF ${mark}; then`,
+      `  echo ${mark} >&2`,
+      "else",
+      "  echo 'dockwire: the daemon was already a swarm member: it stays one when this resource is deleted' >&2",
       "fi",
       "docker info --format '{{.Swarm.NodeID}}'",
     ].join("\n"),
-    delete: [DOCKER_CLI_PREAMBLE, ...SWARM_LEAVE].join("\n"),
+    delete: [
+      DOCKER_CLI_PREAMBLE,
+      `if printf '%s' "\${PULUMI_COMMAND_STDERR:-}" | grep -qF ${mark}; then`,
+      "  docker swarm leave --force >/dev/null 2>&1 || true",
+      "  docker network rm docker_gwbridge >/dev/null 2>&1 || true",
+      "else",
+      "  echo 'dockwire: the daemon was a swarm member before this resource: left as it is'",
+      "fi",
+    ].join("\n"),
   };
+}
+
+/** Scripts of the swarm manager: init unless already in a swarm; leave on delete if it made the swarm. */
+export function swarmInitScripts(advertiseAddr: string, listenAddr?: string): { create: string; delete: string } {
+  const listen = listenAddr ? ` --listen-addr ${shellQuote(listenAddr)}` : "";
+  return membershipScripts(`docker swarm init --advertise-addr ${shellQuote(advertiseAddr)}${listen}`);
 }
 
 /** Script that prints the worker join token (its output is kept as a secret). */
 export const SWARM_TOKEN_SCRIPT = [DOCKER_CLI_PREAMBLE, "docker swarm join-token -q worker"].join("\n");
 
-/** Scripts of a worker: join with the token from DOCKWIRE_JOIN_TOKEN unless already in a swarm; leave on delete. */
+/** Scripts of a worker: join with the token from DOCKWIRE_JOIN_TOKEN unless already in a swarm; leave on delete if it joined. */
 export function swarmJoinScripts(managerAddr: string, advertiseAddr?: string): { create: string; delete: string } {
   const adv = advertiseAddr ? ` --advertise-addr ${shellQuote(advertiseAddr)}` : "";
-  return {
-    create: [
-      DOCKER_CLI_PREAMBLE,
-      `if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then`,
-      `  docker swarm join --token "$DOCKWIRE_JOIN_TOKEN"${adv} ${shellQuote(`${managerAddr}:2377`)} >/dev/null`,
-      "fi",
-      "docker info --format '{{.Swarm.NodeID}}'",
-    ].join("\n"),
-    delete: [DOCKER_CLI_PREAMBLE, ...SWARM_LEAVE].join("\n"),
-  };
+  return membershipScripts(`docker swarm join --token "$DOCKWIRE_JOIN_TOKEN"${adv} ${shellQuote(`${managerAddr}:2377`)}`);
 }
 
 /** A daemon that swarm commands run against: anything with a docker CLI environment, e.g. a DockerHost. */

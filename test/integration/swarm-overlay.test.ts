@@ -3,7 +3,7 @@
 // a worker; an OverlayNetwork spec is created on the manager; a container on each daemon
 // reaches the other by name. Everything is removed afterwards, swarm membership included.
 import test from "ava";
-import { OverlayNetwork, Swarm, resetDetachedAddressPlan } from "../../provider/networks";
+import { OverlayNetwork, SWARM_MADE_MARK, Swarm, resetDetachedAddressPlan, swarmInitScripts } from "../../provider/networks";
 import { captureResources, ofType } from "../components/lib/mocks";
 import { docker, dockerHost, images, run, uniqueName } from "./lib/exec";
 import { ensureLabImage, labHostDown, labHostUp } from "./lib/labhost";
@@ -42,19 +42,23 @@ test.serial("multi-host overlay through Swarm's scripts: containers on two daemo
     await docker(["rm", "-f", a]).catch(() => undefined);
     await run("docker", ["rm", "-f", b], { env: { DOCKER_HOST: lab.dockerHost } }).catch(() => undefined);
     await docker(["network", "rm", netName]).catch(() => undefined);
-    await sh(join.delete, { DOCKER_HOST: lab.dockerHost }).catch(() => undefined);
-    await sh(init.delete, { DOCKER_HOST: main }).catch(() => undefined);
-    // Leaving a swarm keeps docker_gwbridge; it was not there before the test.
+    await docker(["swarm", "leave", "--force"]).catch(() => undefined);
     if (!before.networks.includes("docker_gwbridge")) await docker(["network", "rm", "docker_gwbridge"]).catch(() => undefined);
   });
 
-  const managerId = (await sh(init.create, { DOCKER_HOST: main })).stdout.trim();
+  // As the command provider runs them: each later run and the delete get the stderr of the last run.
+  const first = await sh(init.create, { DOCKER_HOST: main });
+  const managerId = first.stdout.trim();
   t.regex(managerId, /^[a-z0-9]{25}$/);
-  // Create is idempotent: a second run on a manager does not init again.
-  t.is((await sh(init.create, { DOCKER_HOST: main })).stdout.trim(), managerId);
+  t.true(first.stderr.includes(SWARM_MADE_MARK), first.stderr);
+  // Create is idempotent: a second run on a manager does not init again, and keeps the mark.
+  const again = await sh(init.create, { DOCKER_HOST: main, PULUMI_COMMAND_STDERR: first.stderr });
+  t.is(again.stdout.trim(), managerId);
+  t.true(again.stderr.includes(SWARM_MADE_MARK), again.stderr);
   const workerToken = (await sh(token.create, { DOCKER_HOST: main })).stdout.trim();
   t.regex(workerToken, /^SWMTKN-1-/);
-  const workerId = (await sh(join.create, { DOCKER_HOST: lab.dockerHost, DOCKWIRE_JOIN_TOKEN: workerToken }, 90_000)).stdout.trim();
+  const joined = await sh(join.create, { DOCKER_HOST: lab.dockerHost, DOCKWIRE_JOIN_TOKEN: workerToken }, 90_000);
+  const workerId = joined.stdout.trim();
   t.regex(workerId, /^[a-z0-9]{25}$/);
   t.not(workerId, managerId);
 
@@ -78,10 +82,29 @@ test.serial("multi-host overlay through Swarm's scripts: containers on two daemo
   await docker(["rm", "-f", a]);
   await run("docker", ["rm", "-f", b], { env: { DOCKER_HOST: lab.dockerHost } });
   await docker(["network", "rm", netName]);
-  await sh(join.delete, { DOCKER_HOST: lab.dockerHost });
-  await sh(init.delete, { DOCKER_HOST: main });
+  await sh(join.delete, { DOCKER_HOST: lab.dockerHost, PULUMI_COMMAND_STDERR: joined.stderr });
+  await sh(init.delete, { DOCKER_HOST: main, PULUMI_COMMAND_STDERR: again.stderr });
   t.is(await docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]), "inactive");
-  if (!before.networks.includes("docker_gwbridge")) await docker(["network", "rm", "docker_gwbridge"]).catch(() => undefined);
+  t.false(
+    (await docker(["network", "ls", "--format", "{{.Name}}"])).split("\n").includes("docker_gwbridge"),
+    "leaving removes docker_gwbridge",
+  );
   await labHostDown(lab.name);
   t.deepEqual(diffSnapshots(before, await snapshot()), []);
+});
+
+test.serial("a daemon that was a swarm member before stays one: Swarm's init finds it active and its delete leaves it alone", async (t) => {
+  const lab = await labHostUp(t, 9);
+  const addr = `10.99.${lab.x}.2`;
+  const env = { DOCKER_HOST: lab.dockerHost };
+  await run("docker", ["swarm", "init", "--advertise-addr", addr], { env, timeoutMs: 60_000 });
+  const scripts = swarmInitScripts(addr);
+  const created = await sh(scripts.create, env);
+  t.regex(created.stderr, /already a swarm member: it stays one/);
+  t.false(created.stderr.includes(SWARM_MADE_MARK));
+  const deleted = await sh(scripts.delete, { ...env, PULUMI_COMMAND_STDERR: created.stderr });
+  t.regex(deleted.stdout, /left as it is/);
+  t.is((await run("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"], { env })).stdout.trim(), "active");
+  await run("docker", ["swarm", "leave", "--force"], { env });
+  await labHostDown(lab.name);
 });
