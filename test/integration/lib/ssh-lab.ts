@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { ExecutionContext } from "ava";
 import { run } from "./exec";
 import { LabHost } from "./labhost";
+import { waitFor } from "./wait";
 
 /** A running lab sshd. */
 export interface LabSshd {
@@ -68,14 +69,7 @@ export async function startLabSshd(t: ExecutionContext, lab: LabHost, port = 222
   ];
   const ssh = (script: string, timeoutMs = 120_000) => run("ssh", [...opts, "-p", String(port), `root@${addr}`, script], { timeoutMs });
   // sshd answers within a bounded wait (40 tries, 0.25 s apart).
-  let up = false;
-  for (let i = 0; i < 40 && !up; i++) {
-    up = await ssh("true", 10_000).then(
-      () => true,
-      () => false,
-    );
-    if (!up) await new Promise((r) => setTimeout(r, 250));
-  }
+  const up = await waitFor(async () => (await ssh("true", 10_000), true), 40, 250);
   if (!up) throw new Error(`sshd in the lab namespace ${lab.name} did not answer on ${addr}:${port}`);
   return { addr, port, keyFile, opts, ssh, stop: () => void running.sshd?.kill("SIGTERM") };
 }
