@@ -11,6 +11,8 @@
 #   pulumi-language-nodejs     the Node.js language host (`pulumi up` in a stack folder)
 #   pulumi-resource-docker     the docker provider matching npm @pulumi/docker
 #   pulumi-resource-command    the command provider matching npm @pulumi/command
+# and writes pulumi-resource-pulumi-nodejs, the dynamic-provider launcher a released CLI
+# ships beside pulumi (a four-line sh script; dockwire's netns resources need it).
 # A piece the proxy refuses is recorded with the exact command and answer (refused/NAME.txt)
 # and reported on every run; the proxy is asked again after a day, or at once with
 # DOCKWIRE_TOOLCHAIN_RETRY=1.
@@ -102,6 +104,24 @@ build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
   say "$name: built $out in $((SECONDS - start)) s"
 }
 
+LAUNCHER=pulumi-resource-pulumi-nodejs
+write_launcher() { # the dynamic-provider launcher a released CLI ships beside pulumi (dockwire's netns resources and DaemonConfig need it)
+  local want
+  want=$(cat <<'EOF_LAUNCHER'
+#!/bin/sh
+# Starts @pulumi/pulumi's dynamic-provider host, resolved from the program's directory
+# (the engine runs plugins there). Written by dockwire's scripts/toolchain.sh.
+script=$(node -e 'process.stdout.write(require.resolve("@pulumi/pulumi/cmd/dynamic-provider"))') || exit 1
+exec node "$script" "$@"
+EOF_LAUNCHER
+)
+  if [ ! -x "$BIN/$LAUNCHER" ] || [ "$(cat "$BIN/$LAUNCHER")" != "$want" ]; then
+    mkdir -p "$BIN"
+    printf '%s\n' "$want" >"$BIN/$LAUNCHER.tmp" && chmod 755 "$BIN/$LAUNCHER.tmp" && mv "$BIN/$LAUNCHER.tmp" "$BIN/$LAUNCHER"
+    say "$LAUNCHER: written to $BIN"
+  fi
+}
+
 cmd_build() {
   local sys
   if sys=$(system_pulumi); then
@@ -114,6 +134,7 @@ cmd_build() {
     # shellcheck disable=SC2086
     build_piece $line
   done
+  write_launcher
   "$BIN/pulumi" version >/dev/null 2>&1 || die "$BIN/pulumi does not run"
 }
 
@@ -167,6 +188,7 @@ cmd_env() {
     name=${line%% *}
     if [ -n "$sys" ] || [ -x "$BIN/$name" ]; then have+=("$name"); fi
   done
+  if [ -n "$sys" ] || [ -x "$BIN/$LAUNCHER" ]; then have+=("$LAUNCHER"); fi
   echo "export DOCKWIRE_TOOLCHAIN=$(q "${have[*]}")"
   echo "export PULUMI_BACKEND_URL=\${PULUMI_BACKEND_URL:-$(q "file://$STATE/state")}"
   echo "export PULUMI_CONFIG_PASSPHRASE=\${PULUMI_CONFIG_PASSPHRASE-dockwire-local}"

@@ -79,7 +79,9 @@ export async function engineStack(t: ExecutionContext, program: PulumiFn, opts: 
     workDir,
     pulumiCommand: await pulumiCommand(),
     projectSettings: { name: projectName, runtime: "nodejs", backend: { url: backend } },
-    ...(opts.env ? { envVars: opts.env } : {}),
+    // The dynamic-provider launcher resolves @pulumi/pulumi from the program's directory,
+    // here a temporary one: it finds the repository's through NODE_PATH.
+    envVars: { NODE_PATH: path.join(repoRoot, "node_modules"), ...(opts.env ?? {}) },
   });
   const ts: TestStack = { stack, log: [] };
   registerTeardown(t, ts, () => rm(workDir, { recursive: true, force: true }));
