@@ -2,7 +2,8 @@
 # dockwire's static checks (`npm run lint`; also the first layer of `npm test`):
 #   1. eslint with typescript-eslint's type-aware rules (eslint.config.mjs)
 #   2. prettier --check of every TypeScript, JavaScript and JSON file (.prettierrc.json)
-#   3. shellcheck of every shell script of the project (scripts/, bench/, .ci/run)
+#   3. shellcheck of every shell script of the project: the ones the package ships
+#      (provider/sh/), scripts/, bench/ and .ci/run
 # Each runs even if an earlier one failed; any failure fails the run, naming the check.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -15,7 +16,7 @@ check() { # NAME CMD...: runs CMD, reports NAME ok or FAILED
 
 check eslint npx --no-install eslint --max-warnings 0 .
 check prettier npx --no-install prettier --check --log-level warn "**/*.{ts,mjs,json}"
-shells=(scripts/*.sh bench/*.sh .ci/run)
+shells=(provider/sh/*.sh scripts/*.sh bench/*.sh .ci/run)
 if command -v shellcheck >/dev/null 2>&1; then
   check shellcheck shellcheck "${shells[@]}"
 else

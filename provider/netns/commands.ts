@@ -308,10 +308,15 @@ export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
   }
 
   // Every place an end can be while the script progresses, final place first.
+  // An end moved back out of its namespace by hand keeps its final name: (host, final) is
+  // one more place, unless the other end lives there.
+  const movedOut = (e: (typeof ends)[number]) =>
+    e.namespace !== undefined && e.final !== e.original && !ends.some((o) => o !== e && o.namespace === undefined && o.final === e.final);
   const places = (e: (typeof ends)[number]): [string | undefined, string][] => {
     const out: [string | undefined, string][] = [[e.namespace, e.final]];
     if (e.namespace !== undefined && e.final !== e.original) out.push([e.namespace, e.original]);
     if (e.namespace !== undefined || e.final !== e.original) out.push([undefined, e.original]);
+    if (movedOut(e)) out.push([undefined, e.final]);
     return out;
   };
   const hasVeth = ([ns, dev]: [string | undefined, string]) => has(ns, "link", "show", "dev", dev, "type", "veth");
@@ -330,6 +335,7 @@ export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
       const rename = e.final !== e.original ? [ip(e.namespace, "link", "set", "dev", e.original, "name", e.final)] : [];
       if (rename.length > 0) branches.push([hasVeth([e.namespace, e.original]), rename]);
       branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "netns", e.namespace), ...rename]]);
+      if (movedOut(e)) branches.push([hasVeth([undefined, e.final]), [ip(undefined, "link", "set", "dev", e.final, "netns", e.namespace)]]);
     } else if (e.final !== e.original) {
       branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "name", e.final)]]);
     }

@@ -1,7 +1,7 @@
 /**
- * Pulumi components for Linux network namespaces, veth pairs, Linux bridges
- * and routes, each wiring exactly one `@pulumi/command` resource to the
- * scripts built in `./commands`.
+ * Pulumi components for Linux network namespaces, veth pairs, Linux bridges and
+ * routes, each with exactly one child: a Pulumi dynamic resource whose provider
+ * (`./live`, loaded through `../dynamic`) reads the host back.
  *
  * Every component:
  * - validates its plain-string names and addresses at construction, before
@@ -9,30 +9,29 @@
  *   the component, the argument and the fix, e.g.
  *   `dockwire:netns:NetworkNamespace "lab": name "a;rm -rf /" contains ";": ...`, and is
  *   the builder's `NameError` or `CommandArgError`;
- * - registers one child named `${name}-netns`, `${name}-veth`,
- *   `${name}-bridge` or `${name}-route`: a `command.local.Command` (run with
- *   `/bin/sh -c` on the machine running Pulumi) or, when `connection` is set,
- *   a `command.remote.Command` (run over SSH on that host, in the remote
- *   user's login shell, which must be POSIX: sh, dash, bash, ash);
- * - sets `replaceOnChanges: ["create", "delete"]` and
- *   `deleteBeforeReplace: true` on that child, so any change to what the
- *   scripts do replaces the object: the old `delete` runs first (with the old
- *   names), then the new `create`;
- * - needs root (CAP_NET_ADMIN) and iproute2 (`ip`) where the scripts run.
+ * - registers one child named `${name}-netns`, `${name}-veth`, `${name}-bridge` or
+ *   `${name}-route` (types {@link HOST_RESOURCE_TYPES}), run on the machine running
+ *   Pulumi or, when `connection` is set, over SSH on that host;
+ * - needs root (CAP_NET_ADMIN) and iproute2 (`ip`, with JSON output) where it runs.
  *
  * ## Drift
  *
- * A command resource never reads the host back. `pulumi preview` and
- * `pulumi refresh` report no difference when a namespace, veth, bridge or
- * route was changed or removed by hand; only running `create` again notices
- * and repairs what it can (`pulumi up --replace <urn of the child>`). Each
- * component's TSDoc says what its `create` then notices.
+ * `pulumi refresh` reads the host (`provider/sh/netns-observe.sh`): a namespace, pair,
+ * bridge or route that is gone leaves the state (the next `up` creates it again); an
+ * address added or removed, an end moved to another namespace or renamed, a link set
+ * down, a bridge port detached or attached, a route's gateway or device changed are
+ * recorded field by field, and the next preview shows each as an update of that field.
+ * `up` then runs the idempotent create script again and removes what the host has
+ * beyond the inputs. A changed name, namespace or destination in the program replaces
+ * the object (the old one deleted first); drift never does.
  *
  * @module
  */
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { CommandArgError, CommandScripts, linuxBridgeCommands, netnsCommands, routeCommands, vethCommands } from "./commands";
+import { shimProvider } from "../dynamic";
+import { SshConnection } from "../hostexec";
+import { CommandArgError, linuxBridgeCommands, netnsCommands, routeCommands, vethCommands } from "./commands";
+import type { EndSpec, Spec } from "./live";
 import { NameError } from "./names";
 
 /** Type token of {@link NetworkNamespace}. */
@@ -44,39 +43,56 @@ export const LINUX_BRIDGE_TYPE = "dockwire:netns:LinuxBridge";
 /** Type token of {@link Route}. */
 export const ROUTE_TYPE = "dockwire:netns:Route";
 
-/** Interpreter of every local command: the scripts are POSIX sh. */
-export const LOCAL_INTERPRETER: readonly string[] = ["/bin/sh", "-c"];
-
-/**
- * Options set on every command child: a change to `create` or `delete`
- * replaces the child, deleting the old object before creating the new one.
- */
-export const COMMAND_REPLACE_OPTIONS = {
-  replaceOnChanges: ["create", "delete"],
-  deleteBeforeReplace: true,
+/** Type tokens of the child resources (Pulumi dynamic resources), by component kind. */
+export const HOST_RESOURCE_TYPES = {
+  netns: "pulumi-nodejs:dynamic/dockwire:NetworkNamespace",
+  veth: "pulumi-nodejs:dynamic/dockwire:VethPair",
+  bridge: "pulumi-nodejs:dynamic/dockwire:LinuxBridge",
+  route: "pulumi-nodejs:dynamic/dockwire:Route",
 } as const;
 
-/** The command child of a component: local, or remote when `connection` is set. */
-export type NetnsCommand = command.local.Command | command.remote.Command;
+/** The child of a component: the dynamic resource that reads and changes the host. */
+export class HostResource extends pulumi.dynamic.Resource {
+  /**
+   * @param provider the shim provider (see `../dynamic`)
+   * @param name the resource name
+   * @param inputs the spec, and the connection as a secret
+   * @param opts resource options
+   * @param typeName `NetworkNamespace`, `VethPair`, `LinuxBridge` or `Route`
+   */
+  constructor(
+    provider: pulumi.dynamic.ResourceProvider,
+    name: string,
+    inputs: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions,
+    typeName: string,
+  ) {
+    super(provider, name, inputs, opts, "dockwire", typeName);
+  }
+}
+
+/**
+ * An SSH connection, with the fields of `@pulumi/command`'s `remote.ConnectionArgs`
+ * that dockwire's resources honour (see {@link SshConnection}; `password`,
+ * `privateKeyPassword` and `proxy` fail at preview, naming the field).
+ */
+export type SshConnectionArgs = { [K in keyof SshConnection]?: pulumi.Input<SshConnection[K]> } & { host: pulumi.Input<string> };
 
 /** Where a component's scripts run. */
 export interface CommandHostArgs {
   /**
-   * SSH connection to the Linux host to run the scripts on, as a
-   * `command.remote.Command`. The user must be root (or otherwise hold
-   * CAP_NET_ADMIN and write access to /var/run/netns) and have a POSIX
-   * login shell.
+   * SSH connection to the Linux host to run on, through the system OpenSSH client
+   * (`ssh` must be installed where Pulumi runs). The user must be root (or otherwise hold
+   * CAP_NET_ADMIN and write access to /var/run/netns) and have a POSIX login shell. The
+   * connection is kept in the state as a secret; the host key is not checked.
    *
-   * Defaults to running locally with `/bin/sh -c` (`command.local.Command`).
+   * Defaults to running locally (`/bin/sh`).
    *
-   * Setting or clearing it swaps the local child for a remote one (or back):
-   * the new child is created first and the old one deleted at the end of
-   * the update. Changing the connection itself (host, port, credentials) is
-   * an in-place update that re-runs `create` on the new target and runs no
-   * `delete` on the old one: to move an object to another host, replace the
-   * component (`pulumi up --replace`) or remove it and add a new one.
+   * Changing the target (user, host or port, or setting or clearing it) replaces the
+   * object: it is deleted where it was, then created on the new target. Other fields
+   * (the key) update in place without touching the host.
    */
-  connection?: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+  connection?: pulumi.Input<SshConnectionArgs>;
 }
 
 /**
@@ -119,8 +135,8 @@ export class NetworkNamespace extends pulumi.ComponentResource {
   public readonly namespaceName: string;
   /** Whether the scripts run over SSH (`connection` was set). */
   public readonly remote: boolean;
-  /** The command resource (`${name}-netns`). */
-  public readonly command: NetnsCommand;
+  /** The dynamic resource that manages it on the host (`${name}-netns`). */
+  public readonly resource: HostResource;
   /** The namespace name, resolving once the namespace is created (carries the dependency). */
   public readonly namespace: pulumi.Output<string>;
 
@@ -131,15 +147,17 @@ export class NetworkNamespace extends pulumi.ComponentResource {
    * @throws NameError | CommandArgError for invalid arguments, before anything is registered
    */
   constructor(name: string, args: NetworkNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const scripts = validated("dockwire:netns:NetworkNamespace", name, () => {
+    validated("dockwire:netns:NetworkNamespace", name, () => {
       requireArgs(args);
       return netnsCommands({ name: args.name }, "");
     });
     super(NETWORK_NAMESPACE_TYPE, name, {}, opts);
     this.namespaceName = args.name;
     this.remote = isRemote(args.connection);
-    this.command = newCommand(`${name}-netns`, scripts, args.connection, { parent: this });
-    this.namespace = this.command.urn.apply(() => args.name);
+    this.resource = newHostResource(`${name}-netns`, { kind: "netns", name: args.name, loopbackUp: true }, args.connection, {
+      parent: this,
+    });
+    this.namespace = this.resource.urn.apply(() => args.name);
     this.registerOutputs({ namespace: this.namespace });
   }
 }
@@ -223,8 +241,8 @@ export interface VethPairEnd {
 export class VethPair extends pulumi.ComponentResource {
   /** Final placement of `[name, peerName]`, known at construction. */
   public readonly ends: readonly [VethPairEnd, VethPairEnd];
-  /** The command resource (`${name}-veth`). */
-  public readonly command: NetnsCommand;
+  /** The dynamic resource that manages it on the host (`${name}-veth`). */
+  public readonly resource: HostResource;
   /** The final names of the two ends, resolving once the pair is created. */
   public readonly endNames: pulumi.Output<[string, string]>;
 
@@ -250,19 +268,26 @@ export class VethPair extends pulumi.ComponentResource {
           )
         : given;
       // The builder checks everything, including the shape of `ends`.
-      const scripts = vethCommands({ name: args.name, peerName: args.peerName, ends: ends as VethEnds }, "");
+      vethCommands({ name: args.name, peerName: args.peerName, ends: ends as VethEnds }, "");
       const valid = ends as VethEnds;
       const placed = [args.name, args.peerName].map((original, i) => ({
         name: valid[i].rename ?? original,
         ...(valid[i].namespace === undefined ? {} : { namespace: valid[i].namespace }),
       })) as [VethPairEnd, VethPairEnd];
-      return { scripts, deps, placed };
+      const specEnds = valid.map((e): EndSpec => ({
+        ...(e.namespace === undefined ? {} : { namespace: e.namespace }),
+        ...(e.rename === undefined ? {} : { rename: e.rename }),
+        addresses: [...(e.addresses ?? [])],
+        up: e.up ?? true,
+      })) as [EndSpec, EndSpec];
+      const spec: Spec = { kind: "veth", name: args.name, peerName: args.peerName, ends: specEnds };
+      return { spec, deps, placed };
     });
     super(VETH_PAIR_TYPE, name, {}, opts);
     this.ends = plan.placed;
-    this.command = newCommand(`${name}-veth`, plan.scripts, args.connection, dependsOn(this, plan.deps));
+    this.resource = newHostResource(`${name}-veth`, plan.spec, args.connection, dependsOn(this, plan.deps));
     const names: [string, string] = [this.ends[0].name, this.ends[1].name];
-    this.endNames = this.command.urn.apply(() => names);
+    this.endNames = this.resource.urn.apply(() => names);
     this.registerOutputs({ endNames: this.endNames });
   }
 }
@@ -310,8 +335,8 @@ export class LinuxBridge extends pulumi.ComponentResource {
   public readonly bridgeName: string;
   /** The bridge's namespace; `undefined` for the host namespace. */
   public readonly namespaceName: string | undefined;
-  /** The command resource (`${name}-bridge`). */
-  public readonly command: NetnsCommand;
+  /** The dynamic resource that manages it on the host (`${name}-bridge`). */
+  public readonly resource: HostResource;
   /** The bridge interface name, resolving once the bridge is created. */
   public readonly bridge: pulumi.Output<string>;
 
@@ -326,14 +351,22 @@ export class LinuxBridge extends pulumi.ComponentResource {
       requireArgs(args);
       const deps: NetworkNamespace[] = [];
       const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
-      const scripts = linuxBridgeCommands({ name: args.name, namespace, addresses: args.addresses, up: args.up, ports: args.ports }, "");
-      return { scripts, deps, namespace };
+      linuxBridgeCommands({ name: args.name, namespace, addresses: args.addresses, up: args.up, ports: args.ports }, "");
+      const spec: Spec = {
+        kind: "bridge",
+        name: args.name,
+        ...(namespace === undefined ? {} : { namespace }),
+        addresses: [...(args.addresses ?? [])],
+        up: args.up ?? true,
+        ports: [...(args.ports ?? [])],
+      };
+      return { spec, deps, namespace };
     });
     super(LINUX_BRIDGE_TYPE, name, {}, opts);
     this.bridgeName = args.name;
     this.namespaceName = plan.namespace;
-    this.command = newCommand(`${name}-bridge`, plan.scripts, args.connection, dependsOn(this, plan.deps));
-    this.bridge = this.command.urn.apply(() => args.name);
+    this.resource = newHostResource(`${name}-bridge`, plan.spec, args.connection, dependsOn(this, plan.deps));
+    this.bridge = this.resource.urn.apply(() => args.name);
     this.registerOutputs({ bridge: this.bridge });
   }
 }
@@ -379,8 +412,8 @@ export class Route extends pulumi.ComponentResource {
   public readonly destination: string;
   /** The route's namespace; `undefined` for the host namespace. */
   public readonly namespaceName: string | undefined;
-  /** The command resource (`${name}-route`). */
-  public readonly command: NetnsCommand;
+  /** The dynamic resource that manages it on the host (`${name}-route`). */
+  public readonly resource: HostResource;
 
   /**
    * @param name the component name; the child is `${name}-route`
@@ -393,13 +426,20 @@ export class Route extends pulumi.ComponentResource {
       requireArgs(args);
       const deps: NetworkNamespace[] = [];
       const namespace = resolveNamespace(args.namespace, "namespace", args.connection, deps);
-      const scripts = routeCommands({ destination: args.destination, via: args.via, dev: args.dev, namespace }, "");
-      return { scripts, deps, namespace };
+      routeCommands({ destination: args.destination, via: args.via, dev: args.dev, namespace }, "");
+      const spec: Spec = {
+        kind: "route",
+        destination: args.destination,
+        ...(args.via === undefined ? {} : { via: args.via }),
+        ...(args.dev === undefined ? {} : { dev: args.dev }),
+        ...(namespace === undefined ? {} : { namespace }),
+      };
+      return { spec, deps, namespace };
     });
     super(ROUTE_TYPE, name, {}, opts);
     this.destination = args.destination;
     this.namespaceName = plan.namespace;
-    this.command = newCommand(`${name}-route`, plan.scripts, args.connection, dependsOn(this, plan.deps));
+    this.resource = newHostResource(`${name}-route`, plan.spec, args.connection, dependsOn(this, plan.deps));
     this.registerOutputs({ destination: this.destination });
   }
 }
@@ -410,26 +450,30 @@ function isRemote(connection: CommandHostArgs["connection"]): boolean {
   return connection !== undefined && connection !== null;
 }
 
-/** Registers the one command child with the shared replacement options. */
-function newCommand(
+/** The provider of every netns child: a shim that loads `./live` (see `../dynamic`). */
+let hostProvider: pulumi.dynamic.ResourceProvider | undefined;
+
+/**
+ * Registers the one child: a dynamic resource with the spec as inputs and the
+ * connection, if any, as a secret.
+ */
+function newHostResource(
   name: string,
-  scripts: CommandScripts,
+  spec: Spec,
   connection: CommandHostArgs["connection"],
   opts: pulumi.CustomResourceOptions,
-): NetnsCommand {
-  const options: pulumi.CustomResourceOptions = {
-    ...opts,
-    replaceOnChanges: [...COMMAND_REPLACE_OPTIONS.replaceOnChanges],
-    deleteBeforeReplace: COMMAND_REPLACE_OPTIONS.deleteBeforeReplace,
-  };
-  if (!isRemote(connection)) {
-    return new command.local.Command(
-      name,
-      { create: scripts.create, delete: scripts.delete, interpreter: [...LOCAL_INTERPRETER] },
-      options,
-    );
-  }
-  return new command.remote.Command(name, { connection: connection!, create: scripts.create, delete: scripts.delete }, options);
+): HostResource {
+  hostProvider ??= shimProvider("netns/live");
+  const inputs: Record<string, pulumi.Input<unknown>> = { ...spec };
+  if (isRemote(connection)) inputs.connection = pulumi.secret(connection!);
+  const typeName = HOST_RESOURCE_TYPES[spec.kind].split(":")[2];
+  return new HostResource(
+    hostProvider,
+    name,
+    inputs,
+    { ...opts, ...(isRemote(connection) ? { additionalSecretOutputs: ["connection"] } : {}) },
+    typeName,
+  );
 }
 
 function dependsOn(parent: pulumi.Resource, deps: readonly NetworkNamespace[]): pulumi.CustomResourceOptions {

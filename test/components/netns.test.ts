@@ -1,36 +1,27 @@
-// The netns components under the mock engine: the exact command each registers (its scripts are
-// the builders' output), local vs remote, the options the engine receives (parent,
-// replaceOnChanges, deleteBeforeReplace, dependencies on namespace instances), and bad input
-// rejected at construction with the exact message before anything is registered.
+// The netns components under the mock engine: the exact child each registers (a dynamic
+// resource whose inputs are the spec its provider applies, loaded through a shim that names
+// the implementation module), local vs remote (the connection a secret), the options the
+// engine receives (parent, deleteBeforeReplace left to the provider's diff, dependencies on
+// namespace instances), and bad input rejected at construction with the exact message
+// before anything is registered.
 import test, { ExecutionContext } from "ava";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  CommandArgError,
-  LinuxBridge,
-  NameError,
-  NetworkNamespace,
-  Route,
-  VethPair,
-  linuxBridgeCommands,
-  netnsCommands,
-  routeCommands,
-  vethCommands,
-} from "../../provider/netns";
+import { CommandArgError, HOST_RESOURCE_TYPES, LinuxBridge, NameError, NetworkNamespace, Route, VethPair } from "../../provider/netns";
 import { bridgeLab, seed000Lab, seed003Lab } from "../integration/lib/netns";
 import { RegisterRequest, Registered, captureResources, captureWithRequests, resolve } from "./lib/mocks";
 
-const LOCAL = "command:local:Command";
-const REMOTE = "command:remote:Command";
+const NS = HOST_RESOURCE_TYPES.netns;
+const VETH = HOST_RESOURCE_TYPES.veth;
+const BRIDGE = HOST_RESOURCE_TYPES.bridge;
+const ROUTE = HOST_RESOURCE_TYPES.route;
 const URN = "urn:pulumi:test::dockwire::";
-/** What `@pulumi/command` adds to our replaceOnChanges. */
-const REPLACE_ON_CHANGES = ["create", "delete", "triggers[*]"];
 
 type Request = RegisterRequest;
 const capture = captureWithRequests;
 
-/** Builds components and waits until every command child is registered. */
-function build(make: () => { command: pulumi.Resource }[]): () => pulumi.Output<unknown> {
-  return () => pulumi.all(make().map((c) => c.command.urn));
+/** Builds components and waits until every child is registered. */
+function build(make: () => { resource: pulumi.Resource }[]): () => pulumi.Output<unknown> {
+  return () => pulumi.all(make().map((c) => c.resource.urn));
 }
 
 function byName(rs: readonly { name: string }[], name: string) {
@@ -39,61 +30,72 @@ function byName(rs: readonly { name: string }[], name: string) {
   return found[0] as any;
 }
 
-/** Asserts the command child `name` has exactly these inputs and the shared options. */
-function assertLocalCommand(
+/** The inputs without the serialized provider. */
+function specInputs(r: Registered): Record<string, unknown> {
+  const { __provider, ...rest } = r.inputs;
+  return rest;
+}
+
+/** Asserts the child `name` has exactly this spec as inputs, the shim provider and the expected options. */
+function assertChild(
   t: ExecutionContext,
   got: { resources: Registered[]; requests: Request[] },
-  expected: { name: string; parentType: string; parentName: string; scripts: { create: string; delete: string }; dependencies?: string[] },
+  expected: { name: string; type: string; parentType: string; parentName: string; spec: Record<string, unknown>; dependencies?: string[] },
 ): void {
   const r = byName(got.resources, expected.name) as Registered;
-  t.is(r.type, LOCAL);
-  t.deepEqual(r.inputs, { create: expected.scripts.create, delete: expected.scripts.delete, interpreter: ["/bin/sh", "-c"] });
+  t.is(r.type, expected.type);
+  t.deepEqual(specInputs(r), expected.spec);
+  // The serialized provider holds no dockwire code: it loads the installed module by path.
+  t.is(typeof r.inputs.__provider, "string");
+  t.regex(r.inputs.__provider, /netns\/live/);
+  t.notRegex(r.inputs.__provider, /vethCommands|ip netns add/);
   const req = byName(got.requests, expected.name) as Request;
   t.deepEqual(req, {
-    type: LOCAL,
+    type: expected.type,
     name: expected.name,
     parent: `${URN}${expected.parentType}::${expected.parentName}`,
     provider: "",
     dependencies: expected.dependencies ?? [],
-    replaceOnChanges: REPLACE_ON_CHANGES,
-    deleteBeforeReplace: true,
+    replaceOnChanges: [],
+    deleteBeforeReplace: false,
   });
 }
 
-const nsUrn = (name: string) => `${URN}dockwire:netns:NetworkNamespace$${LOCAL}::${name}-netns`;
+const nsUrn = (name: string) => `${URN}dockwire:netns:NetworkNamespace$${NS}::${name}-netns`;
+const end = (o: Record<string, unknown> = {}) => ({ addresses: [], up: true, ...o });
 
 // ---------------------------------------------------------------- seed labs
 
-test.serial("seed 000: two namespaces and a veth pair, each exactly one local command with the builders' scripts", async (t) => {
+test.serial("seed 000: two namespaces and a veth pair, each exactly one dynamic child with its spec", async (t) => {
   const got = await capture(build(() => seed000Lab()));
   t.deepEqual(got.resources.map((r) => `${r.type} ${r.name}`).sort(), [
-    "command:local:Command test1-netns",
-    "command:local:Command test2-netns",
-    "command:local:Command veth-veth",
     "dockwire:netns:NetworkNamespace test1",
     "dockwire:netns:NetworkNamespace test2",
     "dockwire:netns:VethPair veth",
+    `${NS} test1-netns`,
+    `${NS} test2-netns`,
+    `${VETH} veth-veth`,
   ]);
   for (const ns of ["test1", "test2"]) {
-    assertLocalCommand(t, got, {
+    assertChild(t, got, {
       name: `${ns}-netns`,
+      type: NS,
       parentType: "dockwire:netns:NetworkNamespace",
       parentName: ns,
-      scripts: netnsCommands({ name: ns }),
+      spec: { kind: "netns", name: ns, loopbackUp: true },
     });
   }
-  assertLocalCommand(t, got, {
+  assertChild(t, got, {
     name: "veth-veth",
+    type: VETH,
     parentType: "dockwire:netns:VethPair",
     parentName: "veth",
-    scripts: vethCommands({
+    spec: {
+      kind: "veth",
       name: "veth-test1",
       peerName: "veth-test2",
-      ends: [
-        { namespace: "test1", addresses: ["192.168.1.1/24"] },
-        { namespace: "test2", addresses: ["192.168.1.2/24"] },
-      ],
-    }),
+      ends: [end({ namespace: "test1", addresses: ["192.168.1.1/24"] }), end({ namespace: "test2", addresses: ["192.168.1.2/24"] })],
+    },
     dependencies: [nsUrn("test1"), nsUrn("test2")],
   });
   // The components themselves carry no options of their own.
@@ -106,21 +108,24 @@ test.serial("seed 000: two namespaces and a veth pair, each exactly one local co
 test.serial("seed 003: veth1.1 moved into r1 as eth0, host end veth1.2, ordered after r1", async (t) => {
   const got = await capture(build(() => seed003Lab()));
   t.deepEqual(got.resources.map((r) => r.name).sort(), ["r1", "r1-netns", "r1-uplink", "r1-uplink-veth"]);
-  assertLocalCommand(t, got, {
+  assertChild(t, got, {
     name: "r1-netns",
+    type: NS,
     parentType: "dockwire:netns:NetworkNamespace",
     parentName: "r1",
-    scripts: netnsCommands({ name: "r1" }),
+    spec: { kind: "netns", name: "r1", loopbackUp: true },
   });
-  assertLocalCommand(t, got, {
+  assertChild(t, got, {
     name: "r1-uplink-veth",
+    type: VETH,
     parentType: "dockwire:netns:VethPair",
     parentName: "r1-uplink",
-    scripts: vethCommands({
+    spec: {
+      kind: "veth",
       name: "veth1.1",
       peerName: "veth1.2",
-      ends: [{ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] }, { addresses: ["10.250.1.5/24"] }],
-    }),
+      ends: [end({ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] }), end({ addresses: ["10.250.1.5/24"] })],
+    },
     dependencies: [nsUrn("r1")],
   });
 });
@@ -134,7 +139,7 @@ test.serial("outputs: plain names at construction, Outputs that resolve to the s
     [ns, veth] = seed003Lab() as [NetworkNamespace, VethPair];
     br = new LinuxBridge("br", { name: "br0", namespace: ns });
     route = new Route("rt", { destination: "default", via: "10.250.1.5", namespace: "r1" });
-    return pulumi.all([ns.namespace, veth.endNames, br.bridge, route.command.urn]);
+    return pulumi.all([ns.namespace, veth.endNames, br.bridge, route.resource.urn]);
   });
   t.is(ns.namespaceName, "r1");
   t.false(ns.remote);
@@ -148,38 +153,43 @@ test.serial("outputs: plain names at construction, Outputs that resolve to the s
   t.is(route.namespaceName, "r1");
 });
 
-test.serial("bridge lab: bridge and routes get the builders' scripts; namespace instances become dependencies", async (t) => {
+test.serial("bridge lab: bridge and routes get their specs; namespace instances become dependencies", async (t) => {
   const got = await capture(build(() => bridgeLab()));
-  assertLocalCommand(t, got, {
+  assertChild(t, got, {
     name: "br0-bridge",
+    type: BRIDGE,
     parentType: "dockwire:netns:LinuxBridge",
     parentName: "br0",
-    scripts: linuxBridgeCommands({
+    spec: {
+      kind: "bridge",
       name: "br0",
       namespace: "dwbr-sw",
       addresses: ["10.251.1.1/24", "10.251.9.1/24"],
+      up: true,
       ports: ["sw-h1", "sw-h2"],
-    }),
+    },
     dependencies: [nsUrn("sw")],
   });
-  assertLocalCommand(t, got, {
+  assertChild(t, got, {
     name: "h1-lan-route",
+    type: ROUTE,
     parentType: "dockwire:netns:Route",
     parentName: "h1-lan",
-    scripts: routeCommands({ namespace: "dwbr-h1", destination: "10.251.1.0/24", dev: "eth0" }),
+    spec: { kind: "route", namespace: "dwbr-h1", destination: "10.251.1.0/24", dev: "eth0" },
     dependencies: [nsUrn("h1")],
   });
-  assertLocalCommand(t, got, {
+  assertChild(t, got, {
     name: "h2-far-route",
+    type: ROUTE,
     parentType: "dockwire:netns:Route",
     parentName: "h2-far",
-    scripts: routeCommands({ namespace: "dwbr-h2", destination: "10.251.9.0/24", via: "10.251.1.1" }),
+    spec: { kind: "route", namespace: "dwbr-h2", destination: "10.251.9.0/24", via: "10.251.1.1" },
     dependencies: [nsUrn("h2")],
   });
   // The caller's dependsOn stays on the component (the SDK orders its children after it).
   t.deepEqual(byName(got.requests, "h2-far").dependencies, [
-    `${URN}dockwire:netns:VethPair$${LOCAL}::h2-link-veth`,
-    `${URN}dockwire:netns:LinuxBridge$${LOCAL}::br0-bridge`,
+    `${URN}dockwire:netns:VethPair$${VETH}::h2-link-veth`,
+    `${URN}dockwire:netns:LinuxBridge$${BRIDGE}::br0-bridge`,
   ]);
 });
 
@@ -198,14 +208,14 @@ test.serial("a namespace given by name adds no dependency; one instance used twi
   t.deepEqual(byName(got.requests, "twice-veth").dependencies, [nsUrn("a")]);
 });
 
-test.serial("ends default to both in the host namespace", async (t) => {
+test.serial("ends default to both in the host namespace, up, without addresses", async (t) => {
   const got = await capture(build(() => [new VethPair("pair", { name: "dw0", peerName: "dw1" })]));
-  t.is(byName(got.resources, "pair-veth").inputs.create, vethCommands({ name: "dw0", peerName: "dw1", ends: [{}, {}] }).create);
+  t.deepEqual(specInputs(byName(got.resources, "pair-veth")), { kind: "veth", name: "dw0", peerName: "dw1", ends: [end(), end()] });
 });
 
 // ---------------------------------------------------------------- remote
 
-test.serial("with a connection, the child is a remote command with the same scripts and options", async (t) => {
+test.serial("with a connection, each child gets the same spec and the connection as a secret output", async (t) => {
   const connection = { host: "192.0.2.10", user: "root", privateKey: "KEY" };
   const got = await capture(
     build(() => {
@@ -218,30 +228,25 @@ test.serial("with a connection, the child is a remote command with the same scri
       ];
     }),
   );
-  const expected: Record<string, { create: string; delete: string }> = {
-    "r1-netns": netnsCommands({ name: "r1" }),
-    "up-veth": vethCommands({ name: "veth1.1", peerName: "veth1.2", ends: [{ namespace: "r1", rename: "eth0" }, {}] }),
-    "br-bridge": linuxBridgeCommands({ name: "br0", namespace: "r1" }),
-    "rt-route": routeCommands({ destination: "default", via: "10.0.0.1", namespace: "r1" }),
+  const expected: Record<string, [string, Record<string, unknown>]> = {
+    "r1-netns": [NS, { kind: "netns", name: "r1", loopbackUp: true }],
+    "up-veth": [VETH, { kind: "veth", name: "veth1.1", peerName: "veth1.2", ends: [end({ namespace: "r1", rename: "eth0" }), end()] }],
+    "br-bridge": [BRIDGE, { kind: "bridge", name: "br0", namespace: "r1", addresses: [], up: true, ports: [] }],
+    "rt-route": [ROUTE, { kind: "route", destination: "default", via: "10.0.0.1", namespace: "r1" }],
   };
-  const remoteUrn = `${URN}dockwire:netns:NetworkNamespace$${REMOTE}::r1-netns`;
-  for (const [name, scripts] of Object.entries(expected)) {
+  const remoteUrn = nsUrn("r1");
+  for (const [name, [type, spec]] of Object.entries(expected)) {
     const r = byName(got.resources, name) as Registered;
-    t.is(r.type, REMOTE, name);
-    const { connection: conn, ...rest } = r.inputs;
-    t.deepEqual(rest, scripts, name);
-    // @pulumi/command marks the connection secret and fills in its defaults.
-    const value = conn && typeof conn === "object" && "value" in conn ? conn.value : conn;
-    t.deepEqual(value, { ...connection, port: 22, dialErrorLimit: 10, perDialTimeout: 15 }, name);
+    t.is(r.type, type, name);
+    const { connection: conn, ...rest } = specInputs(r);
+    t.deepEqual(rest, spec, name);
+    // The connection is a secret (the mock engine sees it wrapped), and a secret output.
+    t.is((conn as any)["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", name);
+    t.deepEqual((conn as any).value, connection, name);
     const req = byName(got.requests, name) as Request;
-    t.deepEqual(req.replaceOnChanges, REPLACE_ON_CHANGES, name);
-    t.true(req.deleteBeforeReplace, name);
     t.deepEqual(req.dependencies, name === "r1-netns" ? [] : [remoteUrn], name);
   }
-  t.deepEqual(
-    got.resources.filter((r) => r.type === LOCAL),
-    [],
-  );
+  t.true(got.resources.every((r) => !r.type.startsWith("command:")));
 });
 
 test.serial("a local namespace with a remote component (or the reverse) is rejected before anything is registered", async (t) => {
@@ -260,7 +265,7 @@ test.serial("a local namespace with a remote component (or the reverse) is rejec
         messages.push((e as Error).message);
       }
     }
-    return pulumi.all([local.command.urn, remote.command.urn]);
+    return pulumi.all([local.resource.urn, remote.resource.urn]);
   });
   t.deepEqual(messages, [
     'dockwire:netns:VethPair "v": ends[1].namespace is the NetworkNamespace of "l", which runs on the local host, but connection is set: ' +

@@ -9,7 +9,6 @@ import test, { ExecutionContext } from "ava";
 import * as pulumi from "@pulumi/pulumi";
 import { resetDetachedHostPorts } from "../../provider/containers";
 import { SWARM_TOKEN_SCRIPT, resetDetachedAddressPlan, swarmInitScripts, swarmJoinScripts } from "../../provider/networks";
-import { netnsCommands, vethCommands } from "../../provider/netns";
 import * as flaskStack from "../../stacks/flask-redis/program";
 import { FlaskRedisConfig, REDIS_COMMAND, SEED_FLASK_REDIS, appDir, flaskRedis } from "../../stacks/flask-redis/program";
 import { BUILD_SCRIPT, REMOVE_SCRIPT, contextDigest } from "../../stacks/flask-redis/image";
@@ -209,33 +208,36 @@ test.serial("flask-redis refuses a bad port or subnet before registering anythin
 
 // ---------------------------------------------------------------- netns-lab
 
-test.serial("netns-lab: seed 000's test1/test2 and veth-test1/veth-test2, each a local command with the builders' scripts", async (t) => {
+const DYN_NS = "pulumi-nodejs:dynamic/dockwire:NetworkNamespace";
+const DYN_VETH = "pulumi-nodejs:dynamic/dockwire:VethPair";
+/** A child's inputs without the serialized provider. */
+const spec = (r: Registered) => Object.fromEntries(Object.entries(r.inputs).filter(([k]) => k !== "__provider"));
+
+test.serial("netns-lab: seed 000's test1/test2 and veth-test1/veth-test2, each a dynamic resource with its spec", async (t) => {
   const got = await capture(() => netnsLab(SEED_NETNS_LAB));
   t.deepEqual(list(got.resources), [
-    `${LOCAL} test1-netns`,
-    `${LOCAL} test2-netns`,
-    `${LOCAL} veth-veth`,
     "dockwire:netns:NetworkNamespace test1",
     "dockwire:netns:NetworkNamespace test2",
     "dockwire:netns:VethPair veth",
+    `${DYN_NS} test1-netns`,
+    `${DYN_NS} test2-netns`,
+    `${DYN_VETH} veth-veth`,
   ]);
   for (const ns of ["test1", "test2"]) {
-    t.deepEqual(one(got.resources, LOCAL, `${ns}-netns`).inputs, { ...netnsCommands({ name: ns }), interpreter: ["/bin/sh", "-c"] });
+    t.deepEqual(spec(one(got.resources, DYN_NS, `${ns}-netns`)), { kind: "netns", name: ns, loopbackUp: true });
   }
-  t.deepEqual(one(got.resources, LOCAL, "veth-veth").inputs, {
-    ...vethCommands({
-      name: "veth-test1",
-      peerName: "veth-test2",
-      ends: [
-        { namespace: "test1", addresses: ["192.168.1.1/24"] },
-        { namespace: "test2", addresses: ["192.168.1.2/24"] },
-      ],
-    }),
-    interpreter: ["/bin/sh", "-c"],
+  t.deepEqual(spec(one(got.resources, DYN_VETH, "veth-veth")), {
+    kind: "veth",
+    name: "veth-test1",
+    peerName: "veth-test2",
+    ends: [
+      { namespace: "test1", addresses: ["192.168.1.1/24"], up: true },
+      { namespace: "test2", addresses: ["192.168.1.2/24"], up: true },
+    ],
   });
-  t.deepEqual(one(got.requests, LOCAL, "veth-veth").dependencies, [
-    `${URN}dockwire:netns:NetworkNamespace$${LOCAL}::test1-netns`,
-    `${URN}dockwire:netns:NetworkNamespace$${LOCAL}::test2-netns`,
+  t.deepEqual(one(got.requests, DYN_VETH, "veth-veth").dependencies, [
+    `${URN}dockwire:netns:NetworkNamespace$${DYN_NS}::test1-netns`,
+    `${URN}dockwire:netns:NetworkNamespace$${DYN_NS}::test2-netns`,
   ]);
   t.deepEqual(got.outputs, {
     namespaces: ["test1", "test2"],
@@ -248,17 +250,17 @@ test.serial("netns-lab: seed 000's test1/test2 and veth-test1/veth-test2, each a
 test.serial("netns-lab: config renames namespaces and ends and changes addresses", async (t) => {
   const cfg = { ns1: "lab-a", ns2: "lab-b", veth1: "lab-a0", veth2: "lab-b0", addr1: "10.250.7.1/30", addr2: "10.250.7.2/30" };
   const got = await capture(() => netnsLab(cfg));
-  t.deepEqual(one(got.resources, LOCAL, "test1-netns").inputs.create, netnsCommands({ name: "lab-a" }).create);
-  t.deepEqual(one(got.resources, LOCAL, "test2-netns").inputs.delete, netnsCommands({ name: "lab-b" }).delete);
-  const expected = vethCommands({
+  t.is(spec(one(got.resources, DYN_NS, "test1-netns")).name, "lab-a");
+  t.is(spec(one(got.resources, DYN_NS, "test2-netns")).name, "lab-b");
+  t.deepEqual(spec(one(got.resources, DYN_VETH, "veth-veth")), {
+    kind: "veth",
     name: "lab-a0",
     peerName: "lab-b0",
     ends: [
-      { namespace: "lab-a", addresses: ["10.250.7.1/30"] },
-      { namespace: "lab-b", addresses: ["10.250.7.2/30"] },
+      { namespace: "lab-a", addresses: ["10.250.7.1/30"], up: true },
+      { namespace: "lab-b", addresses: ["10.250.7.2/30"], up: true },
     ],
   });
-  t.deepEqual(one(got.resources, LOCAL, "veth-veth").inputs, { ...expected, interpreter: ["/bin/sh", "-c"] });
   t.is(got.outputs.check, "ip netns exec lab-a ping -c 1 10.250.7.2");
 });
 

@@ -1,6 +1,6 @@
 // Real netns labs on this host, without the Pulumi engine: each lab is declared with the netns
-// components, built under the mock engine, and the create/delete scripts its command children
-// register are run with /bin/sh -c, as root, against the real `ip`. Traffic goes only to
+// components, built under the mock engine, and the create/delete scripts the provider runs for
+// its children's inputs are run with /bin/sh -c, as root, against the real `ip`. Traffic goes only to
 // addresses inside namespaces these tests create. Run with --serial; needs root.
 import test, { ExecutionContext } from "ava";
 import {
@@ -81,7 +81,11 @@ test.serial("seed 000: namespaces test1 and test2 joined by a veth pair ping eac
   commands = (await captureLab(() => seed000Lab(n))).commands;
   t.deepEqual(
     commands.map((c) => `${c.type} ${c.name}`),
-    ["command:local:Command test1-netns", "command:local:Command test2-netns", "command:local:Command veth-veth"],
+    [
+      "pulumi-nodejs:dynamic/dockwire:NetworkNamespace test1-netns",
+      "pulumi-nodejs:dynamic/dockwire:NetworkNamespace test2-netns",
+      "pulumi-nodejs:dynamic/dockwire:VethPair veth-veth",
+    ],
   );
 
   await createAll(commands);
@@ -123,7 +127,7 @@ test.serial("seed 003: veth1.1 becomes eth0 in r1, the host pings it over veth1.
   commands = (await captureLab(() => seed003Lab(n))).commands;
   t.deepEqual(
     commands.map((c) => `${c.type} ${c.name}`),
-    ["command:local:Command r1-netns", "command:local:Command r1-uplink-veth"],
+    ["pulumi-nodejs:dynamic/dockwire:NetworkNamespace r1-netns", "pulumi-nodejs:dynamic/dockwire:VethPair r1-uplink-veth"],
   );
 
   await createAll(commands);

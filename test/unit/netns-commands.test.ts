@@ -54,7 +54,7 @@ test("vethCommands seed lab 1: veth1.1 -> r1 as eth0, host end veth1.2", (t) => 
       trap("create"),
       "[ -e /var/run/netns/r1 ] || dw_fail 'namespace r1 does not exist; create it first'",
       "if ! dw_has -n r1 link show dev eth0 type veth && ! dw_has -n r1 link show dev veth1.1 type veth && " +
-        "! dw_has link show dev veth1.1 type veth && ! dw_has link show dev veth1.2 type veth; then",
+        "! dw_has link show dev veth1.1 type veth && ! dw_has link show dev eth0 type veth && ! dw_has link show dev veth1.2 type veth; then",
       "  ip link add veth1.1 type veth peer name veth1.2",
       "fi",
       "if dw_has -n r1 link show dev eth0 type veth; then",
@@ -64,6 +64,9 @@ test("vethCommands seed lab 1: veth1.1 -> r1 as eth0, host end veth1.2", (t) => 
       "elif dw_has link show dev veth1.1 type veth; then",
       "  ip link set dev veth1.1 netns r1",
       "  ip -n r1 link set dev veth1.1 name eth0",
+      // moved back out of r1 by hand, keeping its name: moved in again
+      "elif dw_has link show dev eth0 type veth; then",
+      "  ip link set dev eth0 netns r1",
       "else",
       "  dw_fail 'end veth1.1 (to be eth0 in namespace r1) is not a veth in either namespace r1 or the host namespace'",
       "fi",
@@ -91,6 +94,8 @@ test("vethCommands seed lab 1: veth1.1 -> r1 as eth0, host end veth1.2", (t) => 
       "  ip -n r1 link del dev veth1.1",
       "elif dw_has link show dev veth1.1 type veth; then",
       "  ip link del dev veth1.1",
+      "elif dw_has link show dev eth0 type veth; then",
+      "  ip link del dev eth0",
       "elif dw_has link show dev veth1.2 type veth; then",
       "  ip link del dev veth1.2",
       "fi",

@@ -1,9 +1,10 @@
 // Netns labs as Pulumi programs, and the means to run what they register on this host without
-// the Pulumi engine (the command provider binary cannot be obtained here): the labs are built
-// under the mock engine, the create/delete scripts of their command children are captured, and
-// the tests run those exact scripts with /bin/sh -c, as `command.local.Command` would.
+// the Pulumi engine: the labs are built under the mock engine, the inputs of their dynamic
+// children are captured, and the tests run the create/delete scripts the provider runs for
+// those inputs with /bin/sh -c. (The engine tests run the same labs through the provider.)
 import * as pulumi from "@pulumi/pulumi";
 import { LinuxBridge, NetworkNamespace, Route, VethPair } from "../../../provider/netns";
+import { scriptsOf, specOf } from "../../../provider/netns/live";
 import { captureResources, Registered, resolve } from "../../components/lib/mocks";
 import { ExecResult, run } from "./exec";
 
@@ -136,13 +137,15 @@ export function bridgeLab(n: BridgeLabNames = BRIDGE_LAB): NetnsComponent[] {
 
 // ---------------------------------------------------------------- capture
 
-/** One command child as the engine would receive it. */
+/** One child as the engine would receive it, with the scripts its provider runs. */
 export interface LabCommand {
   /** The child's resource name, e.g. `test1-netns`. */
   name: string;
-  /** `command:local:Command` or `command:remote:Command`. */
+  /** `pulumi-nodejs:dynamic/dockwire:NetworkNamespace`, ... */
   type: string;
+  /** The create script the provider runs for these inputs (`scriptsOf` in provider/netns/live). */
   create: string;
+  /** The delete script. */
   delete: string;
   /** All the child's registered inputs. */
   inputs: Record<string, any>;
@@ -156,16 +159,17 @@ export async function captureLab(program: () => NetnsComponent[]): Promise<{ com
   let components: NetnsComponent[] = [];
   const registered = await captureResources(() => {
     components = program();
-    return pulumi.all(components.map((c) => c.command.urn));
+    return pulumi.all(components.map((c) => c.resource.urn));
   });
   const commands: LabCommand[] = [];
   for (const c of components) {
-    const urn = (await resolve(c.command.urn)) as string;
+    const urn = (await resolve(c.resource.urn)) as string;
     const name = urn.slice(urn.lastIndexOf("::") + 2);
-    const found = registered.filter((r) => r.name === name && r.type.startsWith("command:"));
-    if (found.length !== 1) throw new Error(`expected one registered command named ${name}, found ${found.length}`);
+    const found = registered.filter((r) => r.name === name && r.type.startsWith("pulumi-nodejs:dynamic/"));
+    if (found.length !== 1) throw new Error(`expected one registered dynamic resource named ${name}, found ${found.length}`);
     const r = found[0];
-    commands.push({ name, type: r.type, create: r.inputs.create, delete: r.inputs.delete, inputs: r.inputs });
+    const scripts = scriptsOf(specOf(r.inputs));
+    commands.push({ name, type: r.type, create: scripts.create, delete: scripts.delete, inputs: r.inputs });
   }
   return { commands, registered };
 }
@@ -189,7 +193,7 @@ export function requireRoot(): void {
   }
 }
 
-/** Runs one script exactly as `command.local.Command` does with our interpreter: `/bin/sh -c SCRIPT`. */
+/** Runs one script as the provider does locally: `/bin/sh -c SCRIPT`. */
 export function runScript(script: string, timeoutMs = SCRIPT_TIMEOUT_MS): Promise<ExecResult> {
   return run("/bin/sh", ["-c", script], { timeoutMs });
 }

@@ -1,0 +1,221 @@
+/**
+ * Runs a shell script on the machine running Pulumi or on a remote host over SSH, for
+ * dockwire's own resources (the netns resources and DaemonConfig), which read the host
+ * back and so cannot be `@pulumi/command` resources.
+ *
+ * - Locally: `/bin/sh -c SCRIPT dockwire ARG...` (no shell is involved in passing the
+ *   arguments: they are argv entries).
+ * - Over SSH: the system OpenSSH client, non-interactively (`BatchMode=yes`), with the
+ *   remote command `env NAME=VALUE... sh -c SCRIPT dockwire ARG...`, every word of it
+ *   passed through {@link shellQuote} in one place ({@link remoteCommandLine}), since
+ *   OpenSSH hands the remote side one command string.
+ *
+ * Scripts take their inputs as positional arguments and environment variables only.
+ *
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { shellQuote } from "./shell";
+
+/**
+ * The SSH connection dockwire's own resources accept: the fields of
+ * `@pulumi/command`'s `remote.ConnectionArgs` that a non-interactive OpenSSH client can
+ * honour. `password`, `privateKeyPassword` and `proxy` are refused by
+ * {@link connectionProblems} with a message saying what to use instead.
+ */
+export interface SshConnection {
+  /** Host name or address. Required. */
+  host: string;
+  /** Port. Default 22. */
+  port?: number;
+  /** Remote user. Default `root`. */
+  user?: string;
+  /** Private key (OpenSSH or PEM text). Default: the agent or the client's own keys. */
+  privateKey?: string;
+  /** Path of an ssh-agent socket (SSH_AUTH_SOCK). */
+  agentSocketPath?: string;
+  /** Seconds to wait for the TCP connection. Default 15. */
+  perDialTimeout?: number;
+  /** Connection attempts. Default 10 (as @pulumi/command). */
+  dialErrorLimit?: number;
+  /** Not supported (refused): a password cannot be given to a non-interactive ssh. */
+  password?: string;
+  /** Not supported (refused). */
+  privateKeyPassword?: string;
+  /** Not supported (refused). */
+  proxy?: unknown;
+}
+
+/** One problem of a connection, for a Pulumi check failure. */
+export interface ConnectionProblem {
+  /** The property, e.g. `connection.password`. */
+  property: string;
+  /** What is wrong and the fix. */
+  reason: string;
+}
+
+/**
+ * What is wrong with `c` as a connection of dockwire's own resources (empty when
+ * nothing is). `field` prefixes the property names.
+ */
+export function connectionProblems(c: unknown, field = "connection"): ConnectionProblem[] {
+  if (c === undefined || c === null) return [];
+  if (typeof c !== "object" || Array.isArray(c)) {
+    return [{ property: field, reason: `${field} must be an object such as { host: "192.0.2.10", user: "root", privateKey }.` }];
+  }
+  const o = c as Record<string, unknown>;
+  const out: ConnectionProblem[] = [];
+  const bad = (k: string, reason: string) => out.push({ property: `${field}.${k}`, reason: `${field}.${k} ${reason}` });
+  if (typeof o.host !== "string" || !/^[A-Za-z0-9_.:-]{1,253}$/.test(o.host) || o.host.startsWith("-")) {
+    bad("host", `must be a host name or address (letters, digits, ".", ":", "-", "_"), got ${JSON.stringify(o.host)}.`);
+  }
+  if (o.port !== undefined && (typeof o.port !== "number" || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) {
+    bad("port", `must be a port number 1-65535, got ${JSON.stringify(o.port)}.`);
+  }
+  if (o.user !== undefined && (typeof o.user !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(o.user))) {
+    bad("user", `must be a user name (letters, digits, "_", ".", "-"), got ${JSON.stringify(o.user)}.`);
+  }
+  if (o.privateKey !== undefined && typeof o.privateKey !== "string") bad("privateKey", "must be the private key's text.");
+  if (o.agentSocketPath !== undefined && (typeof o.agentSocketPath !== "string" || !o.agentSocketPath.startsWith("/"))) {
+    bad("agentSocketPath", `must be the absolute path of an ssh-agent socket, got ${JSON.stringify(o.agentSocketPath)}.`);
+  }
+  for (const k of ["perDialTimeout", "dialErrorLimit"]) {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 3600)) {
+      bad(k, `must be a whole number from 1 to 3600, got ${JSON.stringify(v)}.`);
+    }
+  }
+  const refuse = (k: string, fix: string) => {
+    if (o[k] !== undefined && o[k] !== null && o[k] !== "")
+      bad(k, `is not supported by dockwire's own resources, which run OpenSSH non-interactively: ${fix}`);
+  };
+  refuse("password", "use privateKey or agentSocketPath.");
+  refuse("privateKeyPassword", "give an unencrypted privateKey, or load the key into an agent and set agentSocketPath.");
+  refuse("proxy", "reach the host directly, or set ProxyJump for it in the ssh client configuration.");
+  return out;
+}
+
+/** The outcome of a script. */
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** A script that failed: exit status, output, and a message that quotes the script's stderr. */
+export class HostCommandError extends Error {
+  readonly code: number | string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  constructor(message: string, code: number | string | null, stdout: string, stderr: string) {
+    super(message);
+    this.name = "HostCommandError";
+    this.code = code;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+}
+
+/** Options of {@link runOnHost}. */
+export interface RunOptions {
+  /** Environment variables for the script (names `[A-Z_][A-Z0-9_]*`). */
+  env?: Record<string, string>;
+  /** Time limit in milliseconds. Default 120 s. */
+  timeoutMs?: number;
+  /** What is being done, for the error message, e.g. `netns r1: create`. */
+  what?: string;
+}
+
+/**
+ * The remote command line for OpenSSH: `env NAME=VALUE... sh -c SCRIPT dockwire ARG...`,
+ * each word quoted with {@link shellQuote} (the one place a value meets a shell).
+ */
+export function remoteCommandLine(script: string, args: readonly string[], env: Record<string, string> = {}): string {
+  const assignments = Object.entries(env).map(([k, v]) => {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(k))
+      throw new Error(`environment variable name ${JSON.stringify(k)} is not of the form [A-Z_][A-Z0-9_]*`);
+    return `${k}=${v}`;
+  });
+  return ["env", ...assignments, "sh", "-c", script, "dockwire", ...args].map(shellQuote).join(" ");
+}
+
+/** The `ssh` argv (before the remote command) for a connection; `keyFile` when a private key was written. */
+export function sshArgs(c: SshConnection, keyFile?: string): string[] {
+  const out = [
+    "-T",
+    "-o",
+    "BatchMode=yes",
+    // The host key is not checked, as with @pulumi/command's remote.Command.
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    `ConnectTimeout=${c.perDialTimeout ?? 15}`,
+    "-o",
+    `ConnectionAttempts=${c.dialErrorLimit ?? 10}`,
+    "-p",
+    String(c.port ?? 22),
+    "-l",
+    c.user ?? "root",
+  ];
+  if (keyFile !== undefined) out.push("-i", keyFile, "-o", "IdentitiesOnly=yes");
+  out.push("--", c.host);
+  return out;
+}
+
+/**
+ * Runs `script` with `args` locally (no connection) or over SSH, bounded in time.
+ * Resolves with its output when it exits 0; rejects with a {@link HostCommandError}
+ * otherwise.
+ */
+export function runOnHost(
+  connection: SshConnection | undefined,
+  script: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const timeout = options.timeoutMs ?? 120_000;
+  const env = options.env ?? {};
+  for (const a of args) if (typeof a !== "string") throw new TypeError(`script arguments must be strings, got ${typeof a}`);
+  let file: string;
+  let argv: string[];
+  let childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  let cleanup = () => {};
+  const where =
+    connection === undefined ? "on this machine" : `on ${connection.user ?? "root"}@${connection.host}:${connection.port ?? 22}`;
+  if (connection === undefined) {
+    file = "/bin/sh";
+    argv = ["-c", script, "dockwire", ...args];
+  } else {
+    const problems = connectionProblems(connection);
+    if (problems.length > 0) return Promise.reject(new Error(problems.map((p) => p.reason).join(" ")));
+    let keyFile: string | undefined;
+    if (connection.privateKey !== undefined && connection.privateKey !== "") {
+      const dir = mkdtempSync(path.join(tmpdir(), "dockwire-ssh-"));
+      keyFile = path.join(dir, "key");
+      const text = connection.privateKey.endsWith("\n") ? connection.privateKey : `${connection.privateKey}\n`;
+      writeFileSync(keyFile, text, { mode: 0o600 });
+      cleanup = () => rmSync(dir, { recursive: true, force: true });
+    }
+    childEnv = { ...process.env };
+    if (connection.agentSocketPath !== undefined) childEnv.SSH_AUTH_SOCK = connection.agentSocketPath;
+    file = "ssh";
+    argv = [...sshArgs(connection, keyFile), remoteCommandLine(script, args, env)];
+  }
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, { env: childEnv, timeout, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      cleanup();
+      if (!error) return resolve({ stdout, stderr });
+      const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string | null };
+      const what = options.what ?? "script";
+      const status = e.killed ? `was stopped after ${Math.round(timeout / 1000)} s` : `failed (exit ${String(e.code)})`;
+      const detail = stderr.trim() === "" ? "" : `:\n${stderr.trim()}`;
+      reject(new HostCommandError(`${what} ${where} ${status}${detail}`, e.code ?? null, stdout, stderr));
+    });
+  });
+}
