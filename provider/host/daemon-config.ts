@@ -5,11 +5,12 @@
  * @module
  */
 
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { shimProvider } from "../dynamic";
+import type { SshConnectionArgs } from "../netns/components";
 import { AddressPlan } from "../ipam";
 import { currentAddressPlan, validated } from "../networks/network";
-import { ReadinessOptions, RestartStrategy, applyScript, parsePreviousLine, restoreScript } from "./daemon-apply";
+import { ReadinessOptions, RestartStrategy, applyScript, restoreScript } from "./daemon-apply";
 import { DaemonConfigError, DaemonSettings, PreviousRecord, compactJson, toDaemonJsonKeys, validateDaemonSettings } from "./daemon-json";
 
 /** The Pulumi type token of {@link DaemonConfig}. */
@@ -23,14 +24,15 @@ export interface DaemonConfigArgs {
    * `defaultAddressPools`, `hosts`, and any other key in `extra`. Keys not listed
    * here are never touched. Required.
    *
-   * Update: a change of the resulting daemon.json keys or values replaces the apply
-   * command, deleting first: the old keys get their previous values back (one daemon
-   * restart), then the new ones are applied (another restart).
+   * Update: in place, one daemon restart: the new values are merged and keys no longer
+   * managed get their previous values back (from the host's record). A value edited by
+   * hand on the host shows after `pulumi refresh` as a change of `managed.KEY`, and `up`
+   * puts the managed value back.
    */
   settings: DaemonSettings;
   /**
    * Path of daemon.json on the Docker host. Default `/etc/docker/daemon.json`.
-   * Update: a change replaces the apply command (the old file is restored, the new one
+   * Update: a change replaces the resource (the old file is restored, the new one
    * applied).
    */
   configPath?: string;
@@ -43,13 +45,13 @@ export interface DaemonConfigArgs {
    */
   restart?: RestartStrategy;
   /**
-   * SSH connection to the Docker host: when given, the scripts run there through a
-   * `command.remote.Command`; otherwise on the machine running Pulumi through a
-   * `command.local.Command`. Default: local.
-   * Update: a change of `host` or `port` replaces the apply command (restore on the old
+   * SSH connection to the Docker host: when given, the scripts run there over the system
+   * OpenSSH client (see the netns components' `connection`; kept in the state as a
+   * secret); otherwise on the machine running Pulumi. Default: local.
+   * Update: a change of user, host or port replaces the resource (restore on the old
    * host, apply on the new one); other fields update in place.
    */
-  connection?: pulumi.Input<command.types.input.remote.ConnectionArgs>;
+  connection?: pulumi.Input<SshConnectionArgs>;
   /**
    * Accept plain-TCP `tcp://` entries in `settings.hosts` without TLS
    * (`extra.tlsverify: true`). Default false: plain TCP is unauthenticated root access
@@ -97,8 +99,10 @@ export interface DaemonConfigPlan {
   create: string;
   /** The restore (delete) script. */
   delete: string;
-  /** The Command's triggers: `[managedJson, configPath]`. */
+  /** The Command's triggers: `[managedJson, configPath]` (kept for callers of the plan). */
   triggers: string[];
+  /** The inputs of the dynamic resource, without the connection. */
+  spec: Record<string, unknown>;
 }
 
 function readinessHost(args: DaemonConfigArgs, settings: DaemonSettings): string | undefined {
@@ -146,7 +150,16 @@ export function planDaemonConfig(name: string, args: DaemonConfigArgs): DaemonCo
     plan: args.plan ?? currentAddressPlan(),
   });
   const managedJson = compactJson(managed);
-  return { settings, managed, managedJson, configPath, create, delete: del, triggers: [managedJson, configPath] };
+  const spec = {
+    kind: "daemon",
+    managed,
+    configPath,
+    restart,
+    readiness: { timeoutSeconds: t, ...(readiness.dockerHost === undefined ? {} : { dockerHost: readiness.dockerHost }) },
+    ...(args.manageHostsDropIn === undefined ? {} : { manageHostsDropIn: args.manageHostsDropIn }),
+    recordTag,
+  };
+  return { settings, managed, managedJson, configPath, create, delete: del, triggers: [managedJson, configPath], spec };
 }
 
 /**
@@ -169,7 +182,7 @@ export function planDaemonConfig(name: string, args: DaemonConfigArgs): DaemonCo
  * Requirements on the host: sh, coreutils, python3, the docker CLI (see `./daemon-apply`).
  */
 export class DaemonConfig extends pulumi.ComponentResource {
-  /** The managed daemon.json keys and values, once applied. */
+  /** The managed daemon.json keys and values, as the host has them after the last up or refresh. */
   public readonly applied: pulumi.Output<Record<string, unknown>>;
   /**
    * What the managed keys held before dockwire set them (`managed` keys; `previous`
@@ -177,31 +190,44 @@ export class DaemonConfig extends pulumi.ComponentResource {
    * the first apply or when the output has no record.
    */
   public readonly previous: pulumi.Output<PreviousRecord | undefined>;
-  /** The Command that runs the scripts. */
-  public readonly command: command.local.Command | command.remote.Command;
+  /** The dynamic resource (`NAME-apply`) that applies, reads back and restores the file. */
+  public readonly resource: pulumi.dynamic.Resource;
 
   constructor(name: string, args: DaemonConfigArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = validated(DAEMON_CONFIG_TYPE, name, () => planDaemonConfig(name, args));
     super(DAEMON_CONFIG_TYPE, name, {}, opts);
-
-    const common = { create: plan.create, delete: plan.delete, triggers: plan.triggers };
-    // Replacement must delete first: both scripts edit the same file and record.
-    if (args.connection !== undefined) {
-      this.command = new command.remote.Command(
-        `${name}-apply`,
-        { ...common, connection: args.connection },
-        { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["triggers", "connection.host", "connection.port"] },
-      );
-    } else {
-      this.command = new command.local.Command(
-        `${name}-apply`,
-        { ...common, interpreter: ["/bin/sh", "-c"] },
-        { parent: this, deleteBeforeReplace: true, replaceOnChanges: ["triggers"] },
-      );
-    }
-    const managed = plan.managed;
-    this.applied = this.command.id.apply(() => managed);
-    this.previous = this.command.stdout.apply((out) => parsePreviousLine(out));
+    daemonProvider ??= shimProvider("host/daemon-live");
+    const inputs: Record<string, pulumi.Input<unknown>> = { ...plan.spec, previous: undefined };
+    if (args.connection !== undefined) inputs.connection = pulumi.secret(args.connection);
+    this.resource = new DaemonConfigResource(daemonProvider, `${name}-apply`, inputs, {
+      parent: this,
+      ...(args.connection !== undefined ? { additionalSecretOutputs: ["connection"] } : {}),
+    });
+    const outputs = this.resource as unknown as {
+      managed: pulumi.Output<Record<string, unknown>>;
+      previous: pulumi.Output<PreviousRecord | undefined>;
+    };
+    this.applied = outputs.managed;
+    this.previous = outputs.previous;
     this.registerOutputs({ applied: this.applied, previous: this.previous });
+  }
+}
+
+let daemonProvider: pulumi.dynamic.ResourceProvider | undefined;
+
+/** The child of {@link DaemonConfig}: type `pulumi-nodejs:dynamic/dockwire:DaemonConfig`. */
+export class DaemonConfigResource extends pulumi.dynamic.Resource {
+  /** The managed keys as the host has them. */
+  declare public readonly managed: pulumi.Output<Record<string, unknown>>;
+  /** The record of previous values the apply printed. */
+  declare public readonly previous: pulumi.Output<PreviousRecord | undefined>;
+  /**
+   * @param provider the shim provider
+   * @param name the resource name
+   * @param inputs the spec, `previous: undefined` (so the output is declared) and the connection
+   * @param opts resource options
+   */
+  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+    super(provider, name, inputs, opts, "dockwire", "DaemonConfig");
   }
 }

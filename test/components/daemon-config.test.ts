@@ -1,12 +1,15 @@
 import test from "ava";
 import { DaemonConfig, DaemonConfigArgs, applyScript, planDaemonConfig, restoreScript } from "../../provider/host";
 import { BridgeNetwork, currentAddressPlan, resetDetachedAddressPlan } from "../../provider/networks";
+import { daemonScripts } from "../../provider/host/daemon-live";
 import { captureResources, ofType, resolve } from "./lib/mocks";
+
+const DYN = "pulumi-nodejs:dynamic/dockwire:DaemonConfig";
 import { decodeB64Json as b64, headerValues } from "../lib/script-header";
 
 test.beforeEach(() => resetDetachedAddressPlan());
 
-test.serial("local: one command.local.Command with the apply and restore scripts", async (t) => {
+test.serial("local: one dynamic DaemonConfig resource whose provider runs the apply and restore scripts", async (t) => {
   let dc: DaemonConfig | undefined;
   const rs = await captureResources(() => {
     dc = new DaemonConfig("docker0", { settings: { bip: "192.168.42.1/24", mtu: 1500, dns: ["114.114.114.114", "8.8.8.8"] } });
@@ -16,16 +19,24 @@ test.serial("local: one command.local.Command with the apply and restore scripts
     rs.map((r) => [r.type, r.name]),
     [
       ["dockwire:host:DaemonConfig", "docker0"],
-      ["command:local:Command", "docker0-apply"],
+      [DYN, "docker0-apply"],
     ],
   );
-  const [cmd] = ofType(rs, "command:local:Command");
+  const [cmd] = ofType(rs, DYN);
   const managed = { bip: "192.168.42.1/24", dns: ["114.114.114.114", "8.8.8.8"], mtu: 1500 };
-  t.deepEqual(cmd.inputs.triggers, [JSON.stringify(managed), "/etc/docker/daemon.json"]);
-  t.deepEqual(cmd.inputs.interpreter, ["/bin/sh", "-c"]);
-  t.is(cmd.inputs.connection, undefined);
+  const { __provider, ...spec } = cmd.inputs;
+  t.regex(__provider, /host\/daemon-live/);
+  t.deepEqual(spec, {
+    kind: "daemon",
+    managed,
+    configPath: "/etc/docker/daemon.json",
+    restart: { kind: "systemd", unit: "docker" },
+    readiness: { timeoutSeconds: 60 },
+    recordTag: "docker0",
+  });
+  const scripts = daemonScripts(cmd.inputs);
 
-  const create = headerValues(cmd.inputs.create);
+  const create = headerValues(scripts.create);
   t.is(create.DW_MODE, "apply");
   t.is(create.DW_CONFIG, "/etc/docker/daemon.json");
   t.is(create.DW_RESTART_KIND, "systemd");
@@ -35,12 +46,12 @@ test.serial("local: one command.local.Command with the apply and restore scripts
   t.is(create.DW_RECORD, "/etc/docker/daemon.json.dockwire-docker0.json");
   t.deepEqual(b64(create.DW_MANAGED_B64), managed);
   t.true(
-    (cmd.inputs.create as string).includes(
+    scripts.create.includes(
       "DW_MANAGED_B64=eyJiaXAiOiIxOTIuMTY4LjQyLjEvMjQiLCJkbnMiOlsiMTE0LjExNC4xMTQuMTE0IiwiOC44LjguOCJdLCJtdHUiOjE1MDB9",
     ),
   );
 
-  const del = headerValues(cmd.inputs.delete);
+  const del = headerValues(scripts.delete);
   t.is(del.DW_MODE, "restore");
   t.is(del.DW_CONFIG, "/etc/docker/daemon.json");
   t.is(del.DW_RECORD, "/etc/docker/daemon.json.dockwire-docker0.json");
@@ -50,7 +61,7 @@ test.serial("local: one command.local.Command with the apply and restore scripts
   t.is(await resolve(dc!.previous), undefined);
 });
 
-test.serial("remote: a connection gives a command.remote.Command with that connection", async (t) => {
+test.serial("remote: a connection is a secret input of the same resource; the scripts quote every value", async (t) => {
   const rs = await captureResources(() => {
     const dc = new DaemonConfig("hostb", {
       settings: { bip: "10.50.0.1/16", extra: { "log-level": "warn" } },
@@ -61,32 +72,34 @@ test.serial("remote: a connection gives a command.remote.Command with that conne
     });
     return dc.applied;
   });
-  t.is(ofType(rs, "command:local:Command").length, 0);
-  const [cmd] = ofType(rs, "command:remote:Command");
+  t.is(ofType(rs, "command:local:Command").length + ofType(rs, "command:remote:Command").length, 0);
+  const [cmd] = ofType(rs, DYN);
   t.is(cmd.name, "hostb-apply");
-  // @pulumi/command marks the whole connection secret: the mock engine sees it wrapped
+  // The whole connection is secret: the mock engine sees it wrapped
   const conn = cmd.inputs.connection;
   t.is(conn["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
-  t.like(conn.value, { host: "10.99.0.2", user: "root", privateKey: "KEY", port: 22 });
-  t.is(cmd.inputs.interpreter, undefined);
-  t.deepEqual(cmd.inputs.triggers, [`{"bip":"10.50.0.1/16","log-level":"warn"}`, "/srv/docker/it's/daemon.json"]);
+  t.deepEqual(conn.value, { host: "10.99.0.2", user: "root", privateKey: "KEY" });
+  t.deepEqual(cmd.inputs.managed, { bip: "10.50.0.1/16", "log-level": "warn" });
+  t.is(cmd.inputs.configPath, "/srv/docker/it's/daemon.json");
+  const scripts = daemonScripts(cmd.inputs);
   // the pieces are quoted: sh reads back the exact values
-  t.true((cmd.inputs.create as string).includes(`DW_CONFIG='/srv/docker/it'"'"'s/daemon.json'`));
-  t.true((cmd.inputs.create as string).includes(`DW_RESTART_CMD='rc-service docker restart'`));
-  const v = headerValues(cmd.inputs.create);
+  t.true(scripts.create.includes(`DW_CONFIG='/srv/docker/it'"'"'s/daemon.json'`));
+  t.true(scripts.create.includes(`DW_RESTART_CMD='rc-service docker restart'`));
+  const v = headerValues(scripts.create);
   t.is(v.DW_CONFIG, "/srv/docker/it's/daemon.json");
   t.is(v.DW_RESTART_KIND, "command");
   t.is(v.DW_RESTART_CMD, "rc-service docker restart");
   t.is(v.DW_LOG_PATH, "/var/log/docker.log");
   t.is(v.DW_TIMEOUT, "90");
   t.is(v.DW_DROPIN, "");
-  t.is(headerValues(cmd.inputs.delete).DW_RESTART_CMD, "rc-service docker restart");
+  t.is(headerValues(scripts.delete).DW_RESTART_CMD, "rc-service docker restart");
 });
 
-test.serial("create and delete are exactly the scripts the builders give", async (t) => {
+test.serial("the provider's scripts for the resource's inputs are exactly the scripts the builders give", async (t) => {
   const args: DaemonConfigArgs = { settings: { hosts: ["unix:///var/run/docker.sock", "fd://"] } };
   const rs = await captureResources(() => new DaemonConfig("h", args).applied);
-  const [cmd] = ofType(rs, "command:local:Command");
+  const [cmd] = ofType(rs, DYN);
+  const scripts = daemonScripts(cmd.inputs);
   const common = {
     configPath: "/etc/docker/daemon.json",
     restart: { kind: "systemd" as const, unit: "docker" },
@@ -94,9 +107,9 @@ test.serial("create and delete are exactly the scripts the builders give", async
     manageHostsDropIn: undefined,
     recordTag: "h",
   };
-  t.is(cmd.inputs.create, applyScript({ ...common, managed: { hosts: ["unix:///var/run/docker.sock", "fd://"] } }));
-  t.is(cmd.inputs.delete, restoreScript(common));
-  t.is(headerValues(cmd.inputs.create).DW_DROPIN, "/etc/systemd/system/docker.service.d/dockwire-hosts.conf");
+  t.is(scripts.create, applyScript({ ...common, managed: { hosts: ["unix:///var/run/docker.sock", "fd://"] } }));
+  t.is(scripts.delete, restoreScript(common));
+  t.is(headerValues(scripts.create).DW_DROPIN, "/etc/systemd/system/docker.service.d/dockwire-hosts.conf");
 });
 
 test.serial("bip and the pools are claimed in the program's address plan", async (t) => {

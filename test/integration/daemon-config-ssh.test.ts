@@ -1,4 +1,4 @@
-// DaemonConfig applied to a host over SSH, as its command.remote.Command would do it: an
+// DaemonConfig applied to a host over SSH with the scripts its provider runs there: an
 // sshd started by the test inside a lab host's network namespace (10.99.X.2:2222, a key made
 // for the test), the component's own create and delete scripts run through `ssh`. The lab
 // daemon comes back with the new bip, other keys untouched; delete restores the file byte
@@ -6,6 +6,7 @@
 import test from "ava";
 import { readFile } from "node:fs/promises";
 import { DaemonConfig } from "../../provider/host";
+import { daemonScripts } from "../../provider/host/daemon-live";
 import { AddressPlan } from "../../provider/ipam";
 import { captureResources, ofType } from "../components/lib/mocks";
 import { run } from "./lib/exec";
@@ -31,10 +32,11 @@ test.serial("DaemonConfig over SSH: bip applied on the remote daemon, other keys
         plan: new AddressPlan(),
       }).applied,
   );
-  const [cmd] = ofType(rs, "command:remote:Command");
-  t.truthy(cmd, "DaemonConfig with a connection registers a command.remote.Command");
+  const [cmd] = ofType(rs, "pulumi-nodejs:dynamic/dockwire:DaemonConfig");
+  t.truthy(cmd, "DaemonConfig with a connection registers its dynamic resource");
+  const scripts = daemonScripts(cmd.inputs);
 
-  const applied = await ssh(cmd.inputs.create);
+  const applied = await ssh(scripts.create);
   t.regex(applied.stdout, /DOCKWIRE_PREVIOUS=/);
   const text = await readFile(lab.configPath, "utf8");
   t.deepEqual(JSON.parse(text), { bip: "192.168.43.1/24", "log-level": "warn" });
@@ -43,7 +45,7 @@ test.serial("DaemonConfig over SSH: bip applied on the remote daemon, other keys
   });
   t.deepEqual(JSON.parse(bridge.stdout), [{ Subnet: "192.168.43.0/24", Gateway: "192.168.43.1" }]);
 
-  await ssh(cmd.inputs.delete);
+  await ssh(scripts.delete);
   t.is(await readFile(lab.configPath, "utf8"), original);
 
   sshd.stop();
