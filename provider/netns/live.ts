@@ -3,8 +3,8 @@
  * LinuxBridge, Route): check, diff, create, read, update and delete against the real
  * host, run in the Pulumi dynamic-provider process (see `../dynamic`).
  *
- * - create / update run the builders' idempotent create script (`./commands`), then
- *   remove what the host has beyond the inputs (addresses, bridge ports), then read the
+ * - create / update remove what the host has beyond the inputs (addresses, bridge
+ *   ports), run the builders' idempotent create script (`./commands`), then read the
  *   host back: the outputs are what the host has.
  * - read runs `provider/sh/netns-observe.sh` and returns what the host has in the shape of
  *   the inputs, so `pulumi refresh` records it and the next preview shows, field by
@@ -372,6 +372,9 @@ export interface DiffResult {
  * `applied`) and for a new SSH target; drift in any field is an in-place update.
  */
 export function diffState(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  // State of the @pulumi/command Command this resource replaced (taken over by alias): an
+  // update runs the idempotent create script, which adopts what the old one made.
+  if (isLegacy(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
   const want = specOf(news);
   const have = specOf(olds);
   const applied = olds.applied === undefined ? have : specOf(olds.applied as Record<string, unknown>);
@@ -437,15 +440,21 @@ async function apply(news: Record<string, unknown>): Promise<{ id: string; outs:
   const spec = specOf(news);
   const connection = connectionOf(news);
   const scripts = scriptsOf(spec);
+  // Extra addresses go first: deleting an IPv4 address also deletes the secondary
+  // addresses of its subnet, so pruning after adding the new one would drop it too.
+  await prune(connection, spec, await observe(connection, spec));
   await runOnHost(connection, scripts.create, [], { what: `${idOf(spec)}: create` });
-  const first = await observe(connection, spec);
-  const pruned = await prune(connection, spec, first);
-  const seen = observedSpec(spec, pruned === 0 ? first : await observe(connection, spec));
+  const seen = observedSpec(spec, await observe(connection, spec));
   if (seen === undefined) {
     throw new Error(`dockwire: ${idOf(spec)}: the create script succeeded but the host does not show the object afterwards`);
   }
   const outs: Outputs = { ...seen, ...(connection === undefined ? {} : { connection }), applied: spec, stateVersion: STATE_VERSION };
   return { id: idOf(spec), outs };
+}
+
+/** Whether `x` is the state of a dockwire 0.1 `@pulumi/command` Command (create/delete scripts, no kind). */
+export function isLegacy(x: Record<string, unknown>): boolean {
+  return x.kind === undefined && typeof x.create === "string" && typeof x.delete === "string";
 }
 
 /** The provider object the dynamic-provider host calls (see `../dynamic`). */
@@ -463,6 +472,8 @@ export const provider = {
     return { outs: (await apply(news)).outs };
   },
   async read(id: string, props: Record<string, unknown>) {
+    // A Command taken over but not yet updated: nothing to compare with until the next up.
+    if (isLegacy(props)) return { id, props };
     const applied = specOf((props.applied ?? props) as Record<string, unknown>);
     const connection = connectionOf(props);
     const seen = observedSpec(applied, await observe(connection, applied));
@@ -471,6 +482,10 @@ export const provider = {
     return { id, props: { ...seen, ...conn, applied, stateVersion: STATE_VERSION }, inputs: { ...seen, ...conn } };
   },
   async delete(_id: string, props: Record<string, unknown>) {
+    if (isLegacy(props)) {
+      await runOnHost(connectionOf(props), props.delete as string, [], { what: "delete (the script of a dockwire 0.1 command)" });
+      return;
+    }
     const applied = specOf((props.applied ?? props) as Record<string, unknown>);
     await runOnHost(connectionOf(props), scriptsOf(applied).delete, [], { what: `${idOf(applied)}: delete` });
   },

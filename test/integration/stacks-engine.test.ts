@@ -156,8 +156,8 @@ engineTest(
 );
 
 engineTest(
-  "netns-lab from its folder: seed 000's namespaces ping, quiet re-preview, an address change in one up, nothing left",
-  ["pulumi-language-nodejs", "pulumi-resource-command"],
+  "netns-lab from its folder: seed 000's namespaces ping, quiet re-preview, an address change updated in place in one up, nothing left",
+  ["pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"],
   async (t) => {
     requireRoot();
     const before = await snapshot();
@@ -170,7 +170,8 @@ engineTest(
     await expectQuietPreview(t, ts);
 
     await setConfig(ts, { addr2: "192.168.1.3/24" });
-    await upOutputs(ts);
+    const changed = await ts.stack.up({ onOutput: collect(ts) });
+    t.deepEqual(changed.summary.resourceChanges, { update: 1, same: 6 }, "an address change is an update of the pair, not a replacement");
     t.true(await pings("192.168.1.3", names.ns1), "the new address answers");
     t.false(await pings("192.168.1.2", names.ns1), "the old one is gone");
     await expectQuietPreview(t, ts);
