@@ -213,7 +213,7 @@ export function runOnHost(
       if (!error) return resolve({ stdout, stderr });
       const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string | null };
       const what = options.what ?? "script";
-      const status = e.killed ? `was stopped after ${Math.round(timeout / 1000)} s` : `failed (exit ${String(e.code)})`;
+      const status = e.killed ? `was stopped after ${timeout / 1000} s` : `failed (exit ${String(e.code)})`;
       const detail = stderr.trim() === "" ? "" : `:\n${stderr.trim()}`;
       reject(new HostCommandError(`${what} ${where} ${status}${detail}`, e.code ?? null, stdout, stderr));
     });

@@ -202,6 +202,8 @@ export class DaemonConfig extends pulumi.ComponentResource {
     this.resource = new DaemonConfigResource(daemonProvider, `${name}-apply`, inputs, {
       parent: this,
       ...(args.connection !== undefined ? { additionalSecretOutputs: ["connection"] } : {}),
+      // Before 0.2 this was a @pulumi/command Command of the same name (see the README's upgrade notes).
+      aliases: [{ type: args.connection !== undefined ? "command:remote:Command" : "command:local:Command" }],
     });
     const outputs = this.resource as unknown as {
       managed: pulumi.Output<Record<string, unknown>>;

@@ -14,7 +14,7 @@
  * @module
  */
 import { SshConnection, connectionProblems, runOnHost } from "../hostexec";
-import { shippedScript } from "../netns/live";
+import { isLegacy, shippedScript } from "../netns/live";
 import { DaemonScriptCommon, PREVIOUS_PREFIX, RestartStrategy, applyScript, parsePreviousLine, restoreScript } from "./daemon-apply";
 import { DaemonConfigError, PreviousRecord, compactJson } from "./daemon-json";
 
@@ -159,6 +159,8 @@ export const provider = {
     return Promise.resolve({ inputs: news, failures });
   },
   diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    // The dockwire 0.1 Command taken over by alias: one apply (finds the file right, no restart).
+    if (isLegacy(olds)) return Promise.resolve({ changes: true, replaces: [], deleteBeforeReplace: true });
     const want = specOf(news);
     const have = specOf(olds);
     const applied = olds.applied === undefined ? have : specOf(olds.applied as Record<string, unknown>);
@@ -181,6 +183,7 @@ export const provider = {
     return { outs: (await apply(news)).outs };
   },
   async read(id: string, props: Record<string, unknown>) {
+    if (isLegacy(props)) return { id, props };
     const applied = specOf((props.applied ?? props) as Record<string, unknown>);
     const connection = connectionOf(props);
     const managed = observedManaged(await readFile(connection, applied), applied.managed);
@@ -190,6 +193,11 @@ export const provider = {
     return { id, props: { ...seen, ...previous, applied, stateVersion: DAEMON_STATE_VERSION }, inputs: seen };
   },
   async delete(_id: string, props: Record<string, unknown>) {
+    if (isLegacy(props)) {
+      const env = typeof props.stdout === "string" ? { PULUMI_COMMAND_STDOUT: props.stdout } : undefined;
+      await runOnHost(connectionOf(props), props.delete as string, [], { what: "daemon.json restore (a dockwire 0.1 command)", env });
+      return;
+    }
     const applied = specOf((props.applied ?? props) as Record<string, unknown>);
     const previous = props.previous as PreviousRecord | undefined;
     // The record on the host comes first; the one in the state is the fallback.

@@ -471,7 +471,14 @@ function newHostResource(
     hostProvider,
     name,
     inputs,
-    { ...opts, ...(isRemote(connection) ? { additionalSecretOutputs: ["connection"] } : {}) },
+    {
+      ...opts,
+      ...(isRemote(connection) ? { additionalSecretOutputs: ["connection"] } : {}),
+      // Before 0.2 the child was a @pulumi/command Command of the same name: the alias makes
+      // an upgraded stack take that resource over instead of creating a new one and then
+      // running the old delete script on the object it just adopted.
+      aliases: [{ type: isRemote(connection) ? "command:remote:Command" : "command:local:Command" }],
+    },
     typeName,
   );
 }

@@ -3,8 +3,9 @@
 // host matches what was declared; a re-preview changes nothing for every option; a change
 // takes effect in one up; something removed by hand is noticed by refresh and put back;
 // destroy leaves nothing.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import type { ExecutionContext } from "ava";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { AppContainer, BridgeNetwork, DaemonConfig, DockerHost, IpvlanNetwork, MacvlanNetwork } from "../../provider";
 import { AddressPlan } from "../../provider/ipam";
 import { collect, engineStack, engineTest, expectQuietPreview, refreshChanges, upOutputs } from "./lib/engine";
@@ -17,7 +18,7 @@ import { makeTlsLab } from "./lib/tls-lab";
 import { get, pickPort, waitFor } from "./lib/wait";
 
 const DOCKER = ["pulumi-resource-docker"];
-const COMMAND = ["pulumi-resource-command"];
+const DYNAMIC = ["pulumi-resource-pulumi-nodejs"];
 
 /** A program whose shape a test changes between ups (the engine re-runs it each time). */
 function mutable<T>(initial: T): {
@@ -272,8 +273,8 @@ engineTest(
 // The apply script checks the docker0 address on the Docker host itself, so it runs there:
 // over SSH into the lab's network namespace, as on any remote host.
 engineTest(
-  "DaemonConfig through the engine over SSH on a lab daemon: bip applied with other keys kept, quiet re-preview, a new bip in one up, destroy restores daemon.json byte for byte",
-  COMMAND,
+  "DaemonConfig through the engine over SSH on a lab daemon: bip and mtu applied with other keys kept, quiet re-preview, a new bip in one up, an mtu edited by hand found by refresh and preview and put back by up, destroy restores daemon.json byte for byte",
+  DYNAMIC,
   async (t) => {
     const original = `{\n  "log-level": "warn"\n}\n`;
     const lab = await labHostUp(t, 16, original);
@@ -284,7 +285,7 @@ engineTest(
       t,
       state.program((bip) => {
         const dc = new DaemonConfig("lab", {
-          settings: { bip },
+          settings: { bip, mtu: 1450 },
           configPath: lab.configPath,
           restart: { kind: "command", command: lab.restartCommand, logPath: lab.logPath },
           readinessDockerHost: lab.dockerHost,
@@ -295,17 +296,36 @@ engineTest(
       }),
     );
     await upOutputs(ts);
-    t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.44.1/24", "log-level": "warn" });
+    t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.44.1/24", "log-level": "warn", mtu: 1450 });
     t.deepEqual(JSON.parse(await labDocker(lab, ["network", "inspect", "-f", "{{json .IPAM.Config}}", "bridge"])), [
       { Subnet: "192.168.44.0/24", Gateway: "192.168.44.1" },
     ]);
     await expectQuietPreview(t, ts);
     state.value = "192.168.45.1/24";
     await upOutputs(ts);
-    t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.45.1/24", "log-level": "warn" });
+    t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.45.1/24", "log-level": "warn", mtu: 1450 });
     t.deepEqual(JSON.parse(await labDocker(lab, ["network", "inspect", "-f", "{{json .IPAM.Config}}", "bridge"])), [
       { Subnet: "192.168.45.0/24", Gateway: "192.168.45.1" },
     ]);
+    await expectQuietPreview(t, ts);
+
+    // A managed key edited by hand: refresh records it, preview shows managed.mtu going back.
+    await writeFile(lab.configPath, `{\n  "bip": "192.168.45.1/24",\n  "log-level": "warn",\n  "mtu": 1400\n}\n`);
+    const changes = await refreshChanges(ts);
+    t.is(changes.update, 1, `refresh records the hand edit: ${JSON.stringify(changes)}`);
+    const events: EngineEvent[] = [];
+    const pv = await ts.stack.preview({ diff: true, onOutput: collect(ts), onEvent: (e) => events.push(e) });
+    const steps = events
+      .map((e) => e.resourcePreEvent?.metadata)
+      .filter((m) => m !== undefined && m.op !== "same" && m.type === "pulumi-nodejs:dynamic/dockwire:DaemonConfig");
+    t.deepEqual(
+      steps.map((m) => [m!.op, m!.urn.split("::").pop(), m!.old?.inputs?.managed?.mtu, m!.new?.inputs?.managed?.mtu]),
+      [["update", "lab-apply", 1400, 1450]],
+      pv.stdout,
+    );
+    t.regex(pv.stdout, /mtu\s*: 1400 => 1450/);
+    await upOutputs(ts);
+    t.deepEqual(JSON.parse(await readFile(lab.configPath, "utf8")), { bip: "192.168.45.1/24", "log-level": "warn", mtu: 1450 });
     await expectQuietPreview(t, ts);
     await ts.stack.destroy({ onOutput: collect(ts) });
     t.is(await readFile(lab.configPath, "utf8"), original);
@@ -314,8 +334,8 @@ engineTest(
 );
 
 engineTest(
-  "netns components through the command provider: seed 003's r1 uplink and a bridge lab with routes ping, quiet re-preview, nothing left",
-  COMMAND,
+  "netns components through their provider: seed 003's r1 uplink and a bridge lab with routes ping, quiet re-preview, nothing left",
+  DYNAMIC,
   async (t) => {
     requireRoot();
     const before = await snapshot();

@@ -3,12 +3,15 @@
 // (namespace deleted, veth deleted, address removed, end moved out of its namespace, bridge
 // port detached, route deleted), each reported by refresh and preview naming the resource
 // and the field, each repaired by one `up` (ping again, quiet re-preview); the same for a
-// namespace over SSH; nothing left after destroy.
+// namespace over SSH; a stack of dockwire 0.1 (command resources) taken over in place; nothing
+// left after destroy.
 import type { ExecutionContext } from "ava";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { NetworkNamespace, VethPair } from "../../provider/netns";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkNamespace, VethPair, netnsCommands } from "../../provider/netns";
 import { TestStack, collect, engineStack, engineTest, expectQuietPreview, upOutputs } from "./lib/engine";
 import { labHostDown, labHostUp } from "./lib/labhost";
 import { BRIDGE_LAB, SEED_000, bridgeLab, chooseNames, ip, namespaces, pings, requireRoot, seed000Lab } from "./lib/netns";
@@ -239,3 +242,45 @@ engineTest(
     t.deepEqual(diffSnapshots(before, await snapshot()), []);
   },
 );
+
+engineTest(
+  "netns upgrade from dockwire 0.1: a namespace managed by a @pulumi/command Command is taken over in place by alias (its contents kept), then destroyed",
+  [...DYNAMIC, "pulumi-resource-command"],
+  async (t) => {
+    requireRoot();
+    const before = await snapshot();
+    const name = `dwupg-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+    const version = { v: 1 };
+    const ts = await engineStack(t, async () => {
+      if (version.v === 1) new LegacyNamespace("r", name);
+      else new NetworkNamespace("r", { name });
+      return {};
+    });
+    await upOutputs(ts);
+    t.true((await namespaces()).includes(name));
+    await ip(["-n", name, "link", "add", "dwmark", "type", "veth", "peer", "name", "dwmark1"]);
+
+    version.v = 2;
+    const res = await ts.stack.up({ onOutput: collect(ts) });
+    t.deepEqual(res.summary.resourceChanges, { update: 1, same: 2 }, "the child is updated in place, not created and deleted");
+    t.regex(await ip(["-n", name, "-o", "link", "show"]), /dwmark/, "the namespace was kept, not made again");
+    await expectQuietPreview(t, ts);
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    t.false((await namespaces()).includes(name));
+    t.deepEqual(diffSnapshots(before, await snapshot()), []);
+  },
+);
+
+/** What dockwire 0.1's NetworkNamespace registered: the component and a local Command child. */
+class LegacyNamespace extends pulumi.ComponentResource {
+  constructor(name: string, ns: string) {
+    super("dockwire:netns:NetworkNamespace", name, {}, {});
+    const scripts = netnsCommands({ name: ns }, "");
+    new command.local.Command(
+      `${name}-netns`,
+      { create: scripts.create, delete: scripts.delete, interpreter: ["/bin/sh", "-c"] },
+      { parent: this, replaceOnChanges: ["create", "delete"], deleteBeforeReplace: true },
+    );
+    this.registerOutputs({});
+  }
+}
