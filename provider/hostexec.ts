@@ -41,6 +41,12 @@ export interface SshConnection {
   perDialTimeout?: number;
   /** Connection attempts. Default 10 (as @pulumi/command). */
   dialErrorLimit?: number;
+  /**
+   * The host's public key, as in an authorized_keys or `.pub` file (`ssh-ed25519 AAAA...`).
+   * When given, ssh accepts only that key (StrictHostKeyChecking); otherwise the host key is
+   * not checked, as with @pulumi/command's remote.Command.
+   */
+  hostKey?: string;
   /** Not supported (refused): a password cannot be given to a non-interactive ssh. */
   password?: string;
   /** Not supported (refused). */
@@ -79,6 +85,9 @@ export function connectionProblems(c: unknown, field = "connection"): Connection
     bad("user", `must be a user name (letters, digits, "_", ".", "-"), got ${JSON.stringify(o.user)}.`);
   }
   if (o.privateKey !== undefined && typeof o.privateKey !== "string") bad("privateKey", "must be the private key's text.");
+  if (o.hostKey !== undefined && (typeof o.hostKey !== "string" || !/^[a-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\n]*)?\n?$/.test(o.hostKey))) {
+    bad("hostKey", 'must be one public key line such as "ssh-ed25519 AAAA... comment" (the host\'s .pub file).');
+  }
   if (o.agentSocketPath !== undefined && (typeof o.agentSocketPath !== "string" || !o.agentSocketPath.startsWith("/"))) {
     bad("agentSocketPath", `must be the absolute path of an ssh-agent socket, got ${JSON.stringify(o.agentSocketPath)}.`);
   }
@@ -141,17 +150,27 @@ export function remoteCommandLine(script: string, args: readonly string[], env: 
   return ["env", ...assignments, "sh", "-c", script, "dockwire", ...args].map(shellQuote).join(" ");
 }
 
-/** The `ssh` argv (before the remote command) for a connection; `keyFile` when a private key was written. */
-export function sshArgs(c: SshConnection, keyFile?: string): string[] {
+/** The known_hosts line that pins `c.hostKey` for its host and port. */
+export function knownHostsLine(c: SshConnection): string {
+  const port = c.port ?? 22;
+  const name = port === 22 ? c.host : `[${c.host}]:${port}`;
+  return `${name} ${(c.hostKey ?? "").trim().split(" ").slice(0, 2).join(" ")}\n`;
+}
+
+/**
+ * The `ssh` argv (before the remote command) for a connection; `keyFile` when a private key
+ * was written, `knownHosts` when a host key was (then only that key is accepted).
+ */
+export function sshArgs(c: SshConnection, keyFile?: string, knownHosts?: string): string[] {
   const out = [
     "-T",
     "-o",
     "BatchMode=yes",
-    // The host key is not checked, as with @pulumi/command's remote.Command.
+    // Without hostKey the host key is not checked, as with @pulumi/command's remote.Command.
     "-o",
-    "StrictHostKeyChecking=no",
+    `StrictHostKeyChecking=${knownHosts === undefined ? "no" : "yes"}`,
     "-o",
-    "UserKnownHostsFile=/dev/null",
+    `UserKnownHostsFile=${knownHosts ?? "/dev/null"}`,
     "-o",
     "LogLevel=ERROR",
     "-o",
@@ -195,17 +214,26 @@ export function runOnHost(
     const problems = connectionProblems(connection);
     if (problems.length > 0) return Promise.reject(new Error(problems.map((p) => p.reason).join(" ")));
     let keyFile: string | undefined;
-    if (connection.privateKey !== undefined && connection.privateKey !== "") {
+    let knownHosts: string | undefined;
+    const hasKey = connection.privateKey !== undefined && connection.privateKey !== "";
+    const hasHostKey = connection.hostKey !== undefined && connection.hostKey !== "";
+    if (hasKey || hasHostKey) {
       const dir = mkdtempSync(path.join(tmpdir(), "dockwire-ssh-"));
-      keyFile = path.join(dir, "key");
-      const text = connection.privateKey.endsWith("\n") ? connection.privateKey : `${connection.privateKey}\n`;
-      writeFileSync(keyFile, text, { mode: 0o600 });
       cleanup = () => rmSync(dir, { recursive: true, force: true });
+      if (hasKey) {
+        keyFile = path.join(dir, "key");
+        const text = connection.privateKey!.endsWith("\n") ? connection.privateKey! : `${connection.privateKey}\n`;
+        writeFileSync(keyFile, text, { mode: 0o600 });
+      }
+      if (hasHostKey) {
+        knownHosts = path.join(dir, "known_hosts");
+        writeFileSync(knownHosts, knownHostsLine(connection), { mode: 0o600 });
+      }
     }
     childEnv = { ...process.env };
     if (connection.agentSocketPath !== undefined) childEnv.SSH_AUTH_SOCK = connection.agentSocketPath;
     file = "ssh";
-    argv = [...sshArgs(connection, keyFile), remoteCommandLine(script, args, env)];
+    argv = [...sshArgs(connection, keyFile, knownHosts), remoteCommandLine(script, args, env)];
   }
   return new Promise((resolve, reject) => {
     execFile(file, argv, { env: childEnv, timeout, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {

@@ -202,7 +202,9 @@ engineTest(
     const ssh = await startLabSshd(t, lab);
     const privateKey = await readFile(ssh.keyFile, "utf8");
     const name = `dwssh-${lab.x}`;
-    const connection = { host: ssh.addr, port: ssh.port, user: "root", privateKey };
+    // The lab's host key pins the host: ssh checks it strictly.
+    const hostKey = await readFile(path.join(path.dirname(ssh.keyFile), "hostkey.pub"), "utf8");
+    const connection = { host: ssh.addr, port: ssh.port, user: "root", privateKey, hostKey };
     const ts = await engineStack(t, async () => {
       const ns = new NetworkNamespace("remote", { name, connection });
       new VethPair("uplink", {

@@ -4,7 +4,7 @@
 // daemon.json, valid and malformed.
 import test from "ava";
 import { execFileSync } from "node:child_process";
-import { HostCommandError, connectionProblems, remoteCommandLine, runOnHost, sshArgs } from "../../provider/hostexec";
+import { HostCommandError, connectionProblems, knownHostsLine, remoteCommandLine, runOnHost, sshArgs } from "../../provider/hostexec";
 import { managedDiff, observedManaged, parseDaemonRead } from "../../provider/host/daemon-live";
 import { DaemonConfigError } from "../../provider/host/daemon-json";
 
@@ -52,6 +52,14 @@ test("ssh options: batch mode, port, user, key, and the host after --", (t) => {
   ]);
 });
 
+test("ssh options: a host key pins the host (strict checking, a known_hosts of its own)", (t) => {
+  const c = { host: "10.99.1.2", port: 2222, hostKey: "ssh-ed25519 AAAAC3Nz lab@host\n" };
+  t.is(knownHostsLine(c), "[10.99.1.2]:2222 ssh-ed25519 AAAAC3Nz\n");
+  t.is(knownHostsLine({ ...c, port: 22 }), "10.99.1.2 ssh-ed25519 AAAAC3Nz\n");
+  const args = sshArgs(c, undefined, "/tmp/kh");
+  t.deepEqual(args.slice(3, 7), ["-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=/tmp/kh"]);
+});
+
 const problems: [string, unknown, string[]][] = [
   ["no connection", undefined, []],
   ["a good one", { host: "box.example", port: 22, user: "ops", privateKey: "K" }, []],
@@ -68,6 +76,11 @@ const problems: [string, unknown, string[]][] = [
     "a relative agent socket",
     { host: "h", agentSocketPath: "agent" },
     ['connection.agentSocketPath must be the absolute path of an ssh-agent socket, got "agent".'],
+  ],
+  [
+    "a host key of two lines",
+    { host: "h", hostKey: "ssh-ed25519 AAAA\nssh-rsa BBBB" },
+    ['connection.hostKey must be one public key line such as "ssh-ed25519 AAAA... comment" (the host\'s .pub file).'],
   ],
   ["perDialTimeout 0", { host: "h", perDialTimeout: 0 }, ["connection.perDialTimeout must be a whole number from 1 to 3600, got 0."]],
   [
