@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatIp, parseIp } from "../ipam/cidr";
 
 /** The host namespace in observe arguments and views. */
 export const HOST_NS = "-";
@@ -201,49 +202,8 @@ export function canonicalCidr(cidr: string): string {
   return canonicalIp(addr) + rest;
 }
 
-/** An address in canonical text (see {@link canonicalCidr}); text that is not IPv6 comes back unchanged. */
+/** An address in canonical text (see {@link canonicalCidr}); text that is not an IPv6 address comes back unchanged. */
 export function canonicalIp(addr: string): string {
-  if (!addr.includes(":")) return addr;
-  const groups = expandV6(addr.toLowerCase());
-  if (groups === undefined) return addr;
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; i++) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-  }
-  const hex = groups.map((g) => g.toString(16));
-  return best < 0 ? hex.join(":") : `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
-}
-
-function expandV6(s: string): number[] | undefined {
-  let tail: number[] = [];
-  if (s.includes(".")) {
-    const cut = s.lastIndexOf(":");
-    const v4 = s
-      .slice(cut + 1)
-      .split(".")
-      .map(Number);
-    if (v4.length !== 4 || v4.some((b) => !Number.isInteger(b) || b < 0 || b > 255)) return undefined;
-    tail = [(v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]];
-    s = s.slice(0, cut + 1);
-    if (!s.endsWith("::")) s = s.slice(0, -1);
-  }
-  const want = 8 - tail.length;
-  const gap = s.indexOf("::");
-  let parts: string[];
-  if (gap >= 0) {
-    const head = s.slice(0, gap) === "" ? [] : s.slice(0, gap).split(":");
-    const rest = s.slice(gap + 2) === "" ? [] : s.slice(gap + 2).split(":");
-    if (head.length + rest.length > want - 1) return undefined;
-    parts = [...head, ...Array<string>(want - head.length - rest.length).fill("0"), ...rest];
-  } else {
-    parts = s.split(":");
-  }
-  if (parts.length !== want || !parts.every((p) => /^[0-9a-f]{1,4}$/.test(p))) return undefined;
-  return [...parts.map((p) => parseInt(p, 16)), ...tail];
+  const ip = parseIp(addr.toLowerCase());
+  return ip !== undefined && ip.family === 6 ? formatIp(6, ip.value) : addr;
 }

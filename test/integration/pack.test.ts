@@ -6,6 +6,7 @@ import test from "ava";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { toolchainHas } from "./lib/engine";
 import { run } from "./lib/exec";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
@@ -93,4 +94,37 @@ const pulumi = require("@pulumi/pulumi");
     ),
     engine.stdout,
   );
+
+  // 3. The package ships the host scripts its own resources run, and they work from an
+  // installed copy: a NetworkNamespace up, read back by refresh, and destroyed.
+  const listing = await run("tar", ["-tzf", tarball], { timeoutMs: 30_000 });
+  for (const f of ["netns-observe.sh", "netns-fix.sh", "daemon-read.sh"]) t.true(listing.stdout.includes(`package/provider/sh/${f}`), f);
+  if (!toolchainHas("pulumi-resource-pulumi-nodejs") || process.getuid?.() !== 0) {
+    t.log("skipped the installed NetworkNamespace: needs root and the dynamic-provider launcher (scripts/toolchain.sh)");
+    return;
+  }
+  const ns = `dwpack-${process.pid}`;
+  await writeFile(
+    path.join(dir, "netns.js"),
+    `const { LocalWorkspace, PulumiCommand } = require("@pulumi/pulumi/automation");
+(async () => {
+  const cmd = await PulumiCommand.get({ root: process.env.DOCKWIRE_PULUMI_ROOT, skipVersionCheck: true });
+  const program = async () => { const { netns } = require("dockwire"); new netns.NetworkNamespace("lab", { name: ${JSON.stringify(ns)} }); };
+  const stack = await LocalWorkspace.createOrSelectStack({ stackName: "netns${process.pid}", projectName: "consumer", program },
+    { pulumiCommand: cmd, workDir: __dirname, projectSettings: { name: "consumer", runtime: "nodejs", backend: { url: process.env.PULUMI_BACKEND_URL } } });
+  try {
+    const up = await stack.up({});
+    const refreshed = await stack.refresh({});
+    console.log("UP " + JSON.stringify(up.summary.resourceChanges) + " REFRESH " + JSON.stringify(refreshed.summary.resourceChanges));
+  } finally {
+    await stack.destroy({});
+    await stack.workspace.removeStack(stack.name, { force: true });
+  }
+})().catch((e) => { console.log("FAILED " + e.message); process.exitCode = 1; });
+`,
+  );
+  t.teardown(() => run("ip", ["netns", "del", ns]).catch(() => undefined));
+  const installed = await run("node", ["netns.js"], { timeoutMs: 180_000, cwd: dir });
+  t.is(installed.stdout.trim(), 'UP {"create":3} REFRESH {"same":3}');
+  t.false((await run("ip", ["netns", "list"])).stdout.includes(ns), "destroyed");
 });
