@@ -15,7 +15,7 @@
  * @module
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { shellQuote } from "./shell";
@@ -246,4 +246,33 @@ export function runOnHost(
       reject(new HostCommandError(`${what} ${where} ${status}${detail}`, e.code ?? null, stdout, stderr));
     });
   });
+}
+
+/** The `connection` of a resource's inputs or outputs, if any. */
+export function connectionOf(x: Record<string, unknown>): SshConnection | undefined {
+  const c = x.connection;
+  return c === undefined || c === null ? undefined : (c as SshConnection);
+}
+
+/** Where a resource lives, for identity: `local` or `USER@HOST:PORT`. */
+export function targetOf(c: SshConnection | undefined): string {
+  return c === undefined || c === null ? "local" : `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
+}
+
+/** Whether `x` is the state of a dockwire 0.1 `@pulumi/command` Command (create/delete scripts, no kind). */
+export function isLegacy(x: Record<string, unknown>): boolean {
+  return x.kind === undefined && typeof x.create === "string" && typeof x.delete === "string";
+}
+
+/** Text of a script shipped in `provider/sh/` (source and dist layouts). */
+export function shippedScript(name: string): string {
+  const candidates = [path.resolve(__dirname, "sh", name), path.resolve(__dirname, "..", "..", "provider", "sh", name)];
+  for (const c of candidates) {
+    try {
+      return readFileSync(c, "utf8");
+    } catch {
+      // next layout
+    }
+  }
+  throw new Error(`dockwire: the shipped script ${name} is missing (looked in ${candidates.join(", ")}): reinstall the package`);
 }

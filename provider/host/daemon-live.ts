@@ -13,8 +13,7 @@
  *
  * @module
  */
-import { SshConnection, connectionProblems, runOnHost } from "../hostexec";
-import { isLegacy, shippedScript } from "../netns/live";
+import { SshConnection, connectionOf, connectionProblems, isLegacy, runOnHost, shippedScript, targetOf } from "../hostexec";
 import { DaemonScriptCommon, PREVIOUS_PREFIX, RestartStrategy, applyScript, parsePreviousLine, restoreScript } from "./daemon-apply";
 import { DaemonConfigError, PreviousRecord, compactJson } from "./daemon-json";
 
@@ -64,15 +63,6 @@ function common(s: DaemonSpec): DaemonScriptCommon {
 export function daemonScripts(x: Record<string, unknown>): { create: string; delete: string } {
   const spec = specOf(x);
   return { create: applyScript({ ...common(spec), managed: spec.managed }), delete: restoreScript(common(spec)) };
-}
-
-function connectionOf(x: Record<string, unknown>): SshConnection | undefined {
-  const c = x.connection;
-  return c === undefined || c === null ? undefined : (c as SshConnection);
-}
-
-function targetOf(c: SshConnection | undefined): string {
-  return c === undefined ? "local" : `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
 }
 
 /**

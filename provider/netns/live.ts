@@ -20,9 +20,16 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { ConnectionProblem, SshConnection, connectionProblems, runOnHost } from "../hostexec";
+import {
+  ConnectionProblem,
+  SshConnection,
+  connectionOf,
+  connectionProblems,
+  isLegacy,
+  runOnHost,
+  shippedScript,
+  targetOf,
+} from "../hostexec";
 import {
   CommandArgError,
   CommandScripts,
@@ -74,21 +81,6 @@ export type Outputs = Inputs & { applied: Spec; stateVersion: number };
 export interface CheckFailure {
   property: string;
   reason: string;
-}
-
-// ---------------------------------------------------------------- shipped scripts
-
-/** Text of a script shipped in `provider/sh/` (source and dist layouts). */
-export function shippedScript(name: string): string {
-  const candidates = [path.resolve(__dirname, "..", "sh", name), path.resolve(__dirname, "..", "..", "..", "provider", "sh", name)];
-  for (const c of candidates) {
-    try {
-      return readFileSync(c, "utf8");
-    } catch {
-      // next layout
-    }
-  }
-  throw new Error(`dockwire: the shipped script ${name} is missing (looked in ${candidates.join(", ")}): reinstall the package`);
 }
 
 // ---------------------------------------------------------------- spec helpers
@@ -162,16 +154,6 @@ export function idOf(spec: Spec): string {
     case "route":
       return `route/${spec.namespace ?? HOST_NS}/${spec.destination}`;
   }
-}
-
-/** Where the resource lives, for identity: `local` or `USER@HOST:PORT`. */
-export function targetOf(c: SshConnection | undefined): string {
-  return c === undefined || c === null ? "local" : `${c.user ?? "root"}@${c.host}:${c.port ?? 22}`;
-}
-
-function connectionOf(x: Record<string, unknown>): SshConnection | undefined {
-  const c = x.connection;
-  return c === undefined || c === null ? undefined : (c as SshConnection);
 }
 
 /** The namespaces a spec's objects live in (`-` for the host). */
@@ -450,11 +432,6 @@ async function apply(news: Record<string, unknown>): Promise<{ id: string; outs:
   }
   const outs: Outputs = { ...seen, ...(connection === undefined ? {} : { connection }), applied: spec, stateVersion: STATE_VERSION };
   return { id: idOf(spec), outs };
-}
-
-/** Whether `x` is the state of a dockwire 0.1 `@pulumi/command` Command (create/delete scripts, no kind). */
-export function isLegacy(x: Record<string, unknown>): boolean {
-  return x.kind === undefined && typeof x.create === "string" && typeof x.delete === "string";
 }
 
 /** The provider object the dynamic-provider host calls (see `../dynamic`). */

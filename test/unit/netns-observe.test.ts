@@ -6,7 +6,8 @@ import test from "ava";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { HostView, ObserveParseError, canonicalCidr, comparableAddresses, parseObservation } from "../../provider/netns/observe";
-import { Spec, checkInputs, compareSpecs, diffState, idOf, namespacesOf, observedSpec, shippedScript } from "../../provider/netns/live";
+import { Spec, checkInputs, compareSpecs, diffState, idOf, namespacesOf, observedSpec } from "../../provider/netns/live";
+import { shippedScript } from "../../provider/hostexec";
 
 const link = (o: Record<string, unknown>) => JSON.stringify([o]);
 const lo = {
