@@ -26,8 +26,10 @@ export function readConfig(): ClusterConfig {
 
 /**
  * The script that forms the cluster: waits (bounded) until every node answers PING, then
- * runs `--cluster create` unless the cluster is already formed, then waits (bounded) until
- * every node reports cluster_state:ok and prints the first node's CLUSTER INFO state line.
+ * runs `--cluster create` unless the first node already serves slots (a formed cluster whose
+ * nodes restarted is briefly `cluster_state:fail` but keeps its slots in nodes.conf on the
+ * data volume, and must not be created again), then waits (bounded) until every node
+ * reports cluster_state:ok and prints the first node's CLUSTER INFO state line.
  */
 export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: number, prefix: string): string {
   const first = shellQuote(`${prefix}${nodes[0].name}`);
@@ -40,7 +42,7 @@ export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: num
     '    i=$((i+1)); [ $i -le 120 ] || { echo "redis node $c did not answer PING within 60 s" >&2; exit 1; }; sleep 0.5',
     "  done",
     "done",
-    `if ! docker exec ${first} redis-cli cluster info | grep -q '^cluster_state:ok'; then`,
+    `if docker exec ${first} redis-cli cluster info | tr -d '\\r' | grep -qx 'cluster_slots_assigned:0'; then`,
     `  docker exec ${first} redis-cli --cluster create ${addrs} --cluster-replicas ${replicas} --cluster-yes >&2`,
     "fi",
     // Every node, not only the first: right after the create, a node that has not heard
@@ -77,7 +79,9 @@ export function redisCluster(cfg: ClusterConfig, dockerHost: string, prefix = ""
       create: clusterCreateScript(nodes, cfg.replicas, prefix),
       environment: { DOCKER_HOST: dockerHost },
       interpreter: ["/bin/sh", "-c"],
-      triggers: nodes.map((n) => n.address),
+      // A replaced node (new ports, or put back after it was removed) runs the script again,
+      // so that `up` returns only once every node is back to cluster_state:ok.
+      triggers: [...nodes.map((n) => n.address), ...containers.map((c) => c.container.id)],
     },
     { dependsOn: containers },
   );
