@@ -1,60 +1,59 @@
 /**
- * Builders for the `create` / `delete` scripts of `@pulumi/command`
- * `local.Command` / `remote.Command` resources that manage Linux network
- * namespaces, veth pairs, Linux bridges and routes with `ip` (iproute2).
+ * What manages Linux network namespaces, veth pairs, Linux bridges and routes on a host:
+ * the shipped script provider/sh/netns.sh (iproute2's `ip`), and here the checks of every
+ * name and address and the argument list of each run.
  *
- * Pure module: no Pulumi imports, no I/O. Every builder validates its input
- * (names with {@link validateInterfaceName} / {@link validateNamespaceName},
- * addresses with the small local CIDR check below) and then still passes
- * every interpolated value through {@link shellQuote} (defence in depth).
+ * Each builder validates its input (names with {@link validateInterfaceName} /
+ * {@link validateNamespaceName}, addresses with the small local CIDR check below) and
+ * returns the script's arguments ({@link HostRuns}); nothing from the input is ever put into
+ * a script's text. The resources of ./live.ts run them with provider/hostexec.ts (locally,
+ * or over SSH as `sh -c SCRIPT dockwire ARG...`); the `*Commands` builders give the same
+ * runs as command lines for a `@pulumi/command` Command.
  *
- * ## Script conventions
+ * ## What the script does (see the comments in provider/sh/netns.sh)
  *
- * Each script runs under `/bin/sh -c`, needs root (CAP_NET_ADMIN) and:
- * - starts with `set -e`, so any failing step stops it;
- * - names its resource in `dw_res`; on any failure an EXIT trap prints
- *   `dockwire: <resource>: create failed (exit N)` (or `delete failed`) to
- *   stderr after the tool's own message, and `dw_fail` prints a specific
- *   `dockwire: <resource>: <reason>` and exits 1;
- * - `dw_has ARGS…` runs `ip ARGS…` and succeeds when it prints anything:
- *   `dw_has -n r1 link show dev eth0 type veth` is true only when a *veth*
- *   named eth0 exists in namespace r1 (a missing namespace is just "false");
- * - `create` is idempotent: it checks before it adds and uses
- *   `ip addr replace` / `ip route replace`, so re-running it after a partial
- *   failure or after `pulumi up --replace` finishes the job;
+ * Each run needs root (CAP_NET_ADMIN), stops at the first failing step and then prints
+ * `dockwire: <resource>: create failed (exit N)` (or `delete failed`) on stderr after the
+ * tool's own message, or a specific `dockwire: <resource>: <reason>`:
+ * - `create` is idempotent: it checks before it adds and uses `ip addr replace` /
+ *   `ip route replace`, so re-running it after a partial failure, or over drift, finishes
+ *   the job;
  * - `delete` tolerates absence: it removes only what it finds.
  *
- * ## Drift: what command resources can and cannot notice
- *
- * A `Command` resource runs `create` when it is created (and, in
- * `@pulumi/command` 1.x, again on update when its inputs change and no
- * `update` is set) and `delete` when it is destroyed or replaced. It never
- * reads the host back: `pulumi preview` and `pulumi refresh` cannot see that
- * a namespace, veth, bridge or route was changed or removed behind Pulumi's
- * back, and will report no diff. Drift is only repaired when the script runs
- * again (`pulumi up --replace <urn>`, or a changed `triggers` value).
- *
- * Wire these scripts with `replaceOnChanges: ["create", "delete"]` and
- * `deleteBeforeReplace: true`: otherwise a changed `create` (for example a
- * renamed namespace) re-runs in place without the old `delete`, leaking the
- * old object, and a replacement would try to create the new object while the
- * old one (with the same name) still exists.
+ * Removing what the program no longer lists (an extra address, a released bridge port) and
+ * noticing drift at all is the work of the resources' read (./observe.ts, ./live.ts).
  *
  * @module
  */
+import { shippedScript } from "../hostexec";
 import { shellQuote } from "../shell";
 import { validateInterfaceName, validateNamespaceName } from "./names";
+
+/** The shipped script (provider/sh) every run of this module calls. */
+export const NETNS_SCRIPT = "netns.sh";
+
+/** One run of a shipped host script: its file name in provider/sh and its arguments. */
+export interface HostRun {
+  script: string;
+  args: string[];
+}
+
+/** The create and delete runs of one object. */
+export interface HostRuns {
+  create: HostRun;
+  delete: HostRun;
+}
 
 /** `field.` for nested field names; nothing for top-level ones (field ""). */
 function pre(field: string): string {
   return field === "" ? "" : `${field}.`;
 }
 
-/** The two scripts of a command resource. */
+/** The two runs as `/bin/sh -c` command lines, for a `@pulumi/command` Command. */
 export interface CommandScripts {
-  /** Script for `create` (idempotent, `set -e`, fails loudly naming the resource). */
+  /** Command line for `create` (idempotent, fails loudly naming the resource). */
   create: string;
-  /** Script for `delete` (tolerates the object being gone already). */
+  /** Command line for `delete` (tolerates the object being gone already). */
   delete: string;
 }
 
@@ -175,34 +174,28 @@ export interface NetnsArgs {
 }
 
 /**
- * Scripts for a named network namespace.
+ * Runs of netns.sh for a named network namespace: `netns-create NAME` /
+ * `netns-delete NAME`.
  *
  * - create: `ip netns add NAME` unless /var/run/netns/NAME exists, then
- *   `ip -n NAME link set dev lo up`.
+ *   `ip -n NAME link set dev lo up` (a namespace that exists is kept).
  * - delete: `ip netns del NAME` if /var/run/netns/NAME exists.
- *
- * Drift: create notices (and keeps) a namespace that already exists and
- * re-raises its loopback; it cannot tell whether that namespace is still
- * mounted correctly or what else was configured inside it. Nothing notices
- * a namespace deleted after create until the script runs again.
  *
  * @param args the namespace
  * @param field prefix for error messages
  * @throws NameError for an invalid name
  *
- * @example netnsCommands({ name: "r1" }).create
+ * @example netnsRuns({ name: "r1" }).create // { script: "netns.sh", args: ["netns-create", "r1"] }
  */
-export function netnsCommands(args: NetnsArgs, field = "netns"): CommandScripts {
+export function netnsRuns(args: NetnsArgs, field = "netns"): HostRuns {
   requireObject(args, field);
   const name = validateNamespaceName(args.name, `${pre(field)}name`);
-  const resource = `netns ${name}`;
-  return {
-    create: script(resource, "create", [
-      ifBlock(`[ ! -e ${q(netnsPath(name))} ]`, [ip(undefined, "netns", "add", name)]),
-      ip(name, "link", "set", "dev", "lo", "up"),
-    ]),
-    delete: script(resource, "delete", [ifBlock(`[ -e ${q(netnsPath(name))} ]`, [ip(undefined, "netns", "del", name)])]),
-  };
+  return { create: run("netns-create", name), delete: run("netns-delete", name) };
+}
+
+/** {@link netnsRuns} as `@pulumi/command` scripts (see {@link commandScripts}). */
+export function netnsCommands(args: NetnsArgs, field = "netns"): CommandScripts {
+  return commandScripts(netnsRuns(args, field));
 }
 
 // ---------------------------------------------------------------- veth
@@ -230,7 +223,10 @@ export interface VethArgs {
 }
 
 /**
- * Scripts for a veth pair whose ends may be moved into namespaces and renamed.
+ * Runs of netns.sh for a veth pair whose ends may be moved into namespaces and renamed:
+ * `veth-create NAME PEER NS0 FINAL0 STATE0 ADDRS0 NS1 FINAL1 STATE1 ADDRS1` and
+ * `veth-delete NAME PEER NS0 FINAL0 NS1 FINAL1` ("-" for the host namespace or no
+ * addresses; addresses comma-separated).
  *
  * create, step by step, each step skipped when already done:
  * 1. fails unless every target namespace exists;
@@ -246,27 +242,23 @@ export interface VethArgs {
  * deleting one end of a veth pair removes both. Nothing found is success
  * (deleting a namespace already destroys the veth ends inside it).
  *
- * Drift: create notices an end that is missing, was not moved or not
- * renamed, and finishes the job; it notices a same-named non-veth interface
- * (it then refuses to touch it, and `ip link add` fails loudly). It cannot
- * tell whether a veth with the expected name is really the peer of the
- * other end, and it only adds addresses: addresses added by hand stay,
- * and addresses removed from `addresses` are not removed from the
- * interface (replace the resource to start clean). Nothing notices changes
- * made after create until the script runs again.
+ * create finishes an end that is missing, was not moved or not renamed, or was moved back
+ * out of its namespace under its final name; it refuses a same-named non-veth interface.
+ * It only adds addresses; removing the ones the program no longer lists is the
+ * provider's prune step (./live.ts).
  *
  * @param args the pair and the placement of its ends
  * @param field prefix for error messages
  * @throws NameError | CommandArgError
  *
  * @example
- * vethCommands({
+ * vethRuns({
  *   name: "veth1.1", peerName: "veth1.2",
  *   ends: [{ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] },
  *          { addresses: ["10.250.1.5/24"] }],
  * })
  */
-export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
+export function vethRuns(args: VethArgs, field = "veth"): HostRuns {
   requireObject(args, field);
   const name = validateInterfaceName(args.name, `${pre(field)}name`);
   const peerName = validateInterfaceName(args.peerName, `${pre(field)}peerName`);
@@ -307,63 +299,17 @@ export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
     );
   }
 
-  // Every place an end can be while the script progresses, final place first.
-  // An end moved back out of its namespace by hand keeps its final name: (host, final) is
-  // one more place, unless the other end lives there.
-  const movedOut = (e: (typeof ends)[number]) =>
-    e.namespace !== undefined && e.final !== e.original && !ends.some((o) => o !== e && o.namespace === undefined && o.final === e.final);
-  const places = (e: (typeof ends)[number]): [string | undefined, string][] => {
-    const out: [string | undefined, string][] = [[e.namespace, e.final]];
-    if (e.namespace !== undefined && e.final !== e.original) out.push([e.namespace, e.original]);
-    if (e.namespace !== undefined || e.final !== e.original) out.push([undefined, e.original]);
-    if (movedOut(e)) out.push([undefined, e.final]);
-    return out;
-  };
-  const hasVeth = ([ns, dev]: [string | undefined, string]) => has(ns, "link", "show", "dev", dev, "type", "veth");
-
-  const namespaces = [...new Set(ends.map((e) => e.namespace).filter((n): n is string => n !== undefined))];
-  const create: string[] = namespaces.map(requireNamespace);
-  create.push(
-    ifBlock([...places(ends[0]), ...places(ends[1])].map((p) => `! ${hasVeth(p)}`).join(" && "), [
-      ip(undefined, "link", "add", name, "type", "veth", "peer", "name", peerName),
-    ]),
-  );
-  const ordered = [...ends].sort((a, b) => Number(a.namespace === undefined) - Number(b.namespace === undefined));
-  for (const e of ordered) {
-    const branches: [string, string[]][] = [[hasVeth([e.namespace, e.final]), [":"]]];
-    if (e.namespace !== undefined) {
-      const rename = e.final !== e.original ? [ip(e.namespace, "link", "set", "dev", e.original, "name", e.final)] : [];
-      if (rename.length > 0) branches.push([hasVeth([e.namespace, e.original]), rename]);
-      branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "netns", e.namespace), ...rename]]);
-      if (movedOut(e)) branches.push([hasVeth([undefined, e.final]), [ip(undefined, "link", "set", "dev", e.final, "netns", e.namespace)]]);
-    } else if (e.final !== e.original) {
-      branches.push([hasVeth([undefined, e.original]), [ip(undefined, "link", "set", "dev", e.original, "name", e.final)]]);
-    }
-    const plan =
-      e.namespace === undefined
-        ? e.final === e.original
-          ? ""
-          : ` (to be renamed ${e.final})`
-        : e.final === e.original
-          ? ` (to go to namespace ${e.namespace})`
-          : ` (to be ${e.final} in namespace ${e.namespace})`;
-    const target = `end ${e.original}${plan}`;
-    const where = e.namespace === undefined ? "the host namespace" : `either namespace ${e.namespace} or the host namespace`;
-    create.push(ifChain(branches, [fail(`${target} is not a veth in ${where}`)]));
-    for (const address of e.addresses) {
-      create.push(ip(e.namespace, "addr", "replace", address, "dev", e.final));
-    }
-    create.push(ip(e.namespace, "link", "set", "dev", e.final, e.up ? "up" : "down"));
-  }
-
-  const del = [...places(ends[0]), ...places(ends[1])].map(
-    (p) => [hasVeth(p), [ip(p[0], "link", "del", "dev", p[1])]] as [string, string[]],
-  );
-  const resource = `veth ${name} (peer ${peerName})`;
+  const endArgs = (e: (typeof ends)[number]) => [e.namespace ?? HOST, e.final];
+  const list = (items: readonly string[]) => (items.length === 0 ? NONE : items.join(","));
   return {
-    create: script(resource, "create", create),
-    delete: script(resource, "delete", [ifChain(del)]),
+    create: run("veth-create", name, peerName, ...ends.flatMap((e) => [...endArgs(e), e.up ? "up" : "down", list(e.addresses)])),
+    delete: run("veth-delete", name, peerName, ...ends.flatMap(endArgs)),
   };
+}
+
+/** {@link vethRuns} as `@pulumi/command` scripts (see {@link commandScripts}). */
+export function vethCommands(args: VethArgs, field = "veth"): CommandScripts {
+  return commandScripts(vethRuns(args, field));
 }
 
 // ---------------------------------------------------------------- bridge
@@ -383,7 +329,8 @@ export interface LinuxBridgeArgs {
 }
 
 /**
- * Scripts for a Linux bridge (not a Docker network).
+ * Runs of netns.sh for a Linux bridge (not a Docker network): `bridge-create NAME NS
+ * STATE ADDRS PORTS` and `bridge-delete NAME NS`.
  *
  * - create: fails unless the namespace exists; `ip link add name NAME type bridge`
  *   unless a bridge of that name exists (a non-bridge of that name fails);
@@ -392,17 +339,14 @@ export interface LinuxBridgeArgs {
  * - delete: `ip link del dev NAME` if a bridge of that name exists (its ports
  *   are released, not deleted).
  *
- * Drift: create notices a missing bridge, a missing port and a port
- * enslaved elsewhere (it moves it back); it does not release ports that were
- * removed from `ports`, remove stale addresses, or touch the ports' own
- * up/down state. Nothing notices changes made after create until the script
- * runs again.
+ * create attaches a port enslaved elsewhere back; it does not release ports or remove
+ * addresses (the provider's prune step does) or touch the ports' own up/down state.
  *
  * @param args the bridge
  * @param field prefix for error messages
  * @throws NameError | CommandArgError
  */
-export function linuxBridgeCommands(args: LinuxBridgeArgs, field = "bridge"): CommandScripts {
+export function linuxBridgeRuns(args: LinuxBridgeArgs, field = "bridge"): HostRuns {
   requireObject(args, field);
   const name = validateInterfaceName(args.name, `${pre(field)}name`);
   const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
@@ -424,32 +368,23 @@ export function linuxBridgeCommands(args: LinuxBridgeArgs, field = "bridge"): Co
     }
   });
 
-  const create: string[] = namespace === undefined ? [] : [requireNamespace(namespace)];
-  create.push(
-    ifChain(
-      [
-        [has(namespace, "link", "show", "dev", name, "type", "bridge"), [":"]],
-        [has(namespace, "link", "show", "dev", name), [fail(`interface ${name} exists in ${nsLabel(namespace)} but is not a bridge`)]],
-      ],
-      [ip(namespace, "link", "add", "name", name, "type", "bridge")],
-    ),
-  );
-  for (const port of ports) {
-    create.push(`${has(namespace, "link", "show", "dev", port)} || ${fail(`port ${port} does not exist in ${nsLabel(namespace)}`)}`);
-    create.push(ip(namespace, "link", "set", "dev", port, "master", name));
-  }
-  for (const address of addresses) {
-    create.push(ip(namespace, "addr", "replace", address, "dev", name));
-  }
-  create.push(ip(namespace, "link", "set", "dev", name, up ? "up" : "down"));
-
-  const resource = `bridge ${name}${namespace === undefined ? "" : ` in namespace ${namespace}`}`;
+  const ns = namespace ?? HOST;
   return {
-    create: script(resource, "create", create),
-    delete: script(resource, "delete", [
-      ifBlock(has(namespace, "link", "show", "dev", name, "type", "bridge"), [ip(namespace, "link", "del", "dev", name)]),
-    ]),
+    create: run(
+      "bridge-create",
+      name,
+      ns,
+      up ? "up" : "down",
+      addresses.length === 0 ? NONE : addresses.join(","),
+      ports.length === 0 ? NONE : ports.join(","),
+    ),
+    delete: run("bridge-delete", name, ns),
   };
+}
+
+/** {@link linuxBridgeRuns} as `@pulumi/command` scripts (see {@link commandScripts}). */
+export function linuxBridgeCommands(args: LinuxBridgeArgs, field = "bridge"): CommandScripts {
+  return commandScripts(linuxBridgeRuns(args, field));
 }
 
 // ---------------------------------------------------------------- routes
@@ -467,7 +402,8 @@ export interface RouteArgs {
 }
 
 /**
- * Scripts for one route in the main table.
+ * Runs of netns.sh for one route in the main table: `route-create NS FAMILY DEST VIA DEV`
+ * and `route-delete NS FAMILY DEST`.
  *
  * - create: fails unless the namespace exists; `ip [-n NS] -4|-6 route replace DEST [via GW] [dev DEV]`.
  *   The family is the destination's, or for `default` the gateway's
@@ -475,16 +411,14 @@ export interface RouteArgs {
  * - delete: `ip [-n NS] -4|-6 route del DEST` if `route show exact DEST` lists
  *   anything (a gone namespace counts as gone).
  *
- * Drift: `route replace` overwrites a route to the same destination that was
- * changed by hand; create cannot notice a route that disappears later (for
- * example when its interface goes down or is deleted) until it runs again,
- * and delete removes whatever route to DEST it finds, even one changed by hand.
+ * `route replace` overwrites a route to the same destination that was changed by hand;
+ * delete removes whatever route to DEST it finds, even one changed by hand.
  *
  * @param args the route
  * @param field prefix for error messages
  * @throws NameError | CommandArgError
  */
-export function routeCommands(args: RouteArgs, field = "route"): CommandScripts {
+export function routeRuns(args: RouteArgs, field = "route"): HostRuns {
   requireObject(args, field);
   const namespace = args.namespace === undefined ? undefined : validateNamespaceName(args.namespace, `${pre(field)}namespace`);
   const destination =
@@ -506,79 +440,44 @@ export function routeCommands(args: RouteArgs, field = "route"): CommandScripts 
   }
   const family = destination?.family ?? via?.family ?? 4;
   const dest = destination?.text ?? "default";
-  const tail = [...(via ? ["via", via.text] : []), ...(dev ? ["dev", dev] : [])];
-  const familyFlag = `-${family}`;
-
-  const create: string[] = namespace === undefined ? [] : [requireNamespace(namespace)];
-  create.push(ip(namespace, familyFlag, "route", "replace", dest, ...tail));
-  const resource = `route ${dest}${destination ? "" : ` (IPv${family})`}` + (namespace === undefined ? "" : ` in namespace ${namespace}`);
+  const ns = namespace ?? HOST;
   return {
-    create: script(resource, "create", create),
-    delete: script(resource, "delete", [
-      ifBlock(has(namespace, familyFlag, "route", "show", "exact", dest), [ip(namespace, familyFlag, "route", "del", dest)]),
-    ]),
+    create: run("route-create", ns, String(family), dest, via?.text ?? NONE, dev ?? NONE),
+    delete: run("route-delete", ns, String(family), dest),
   };
 }
 
-// ---------------------------------------------------------------- script assembly
-
-const q = shellQuote;
-
-/** `ip [-n NS] ARGS…`, every word shell-quoted. */
-function ip(namespace: string | undefined, ...args: string[]): string {
-  return ["ip", ...(namespace === undefined ? [] : ["-n", namespace]), ...args].map(q).join(" ");
+/** {@link routeRuns} as `@pulumi/command` scripts (see {@link commandScripts}). */
+export function routeCommands(args: RouteArgs, field = "route"): CommandScripts {
+  return commandScripts(routeRuns(args, field));
 }
 
-/** `dw_has [-n NS] ARGS…`: true when `ip …` prints something. */
-function has(namespace: string | undefined, ...args: string[]): string {
-  return ip(namespace, ...args).replace(/^ip /, "dw_has ");
-}
+// ---------------------------------------------------------------- runs
 
-function fail(message: string): string {
-  return `dw_fail ${q(message)}`;
-}
-
-function netnsPath(name: string): string {
-  return `${NETNS_DIR}/${name}`;
-}
-
-function requireNamespace(namespace: string): string {
-  return `[ -e ${q(netnsPath(namespace))} ] || ${fail(`namespace ${namespace} does not exist; create it first`)}`;
-}
+/** The host namespace, and an empty list, as arguments of provider/sh/netns.sh. */
+const HOST = "-";
+const NONE = "-";
 
 function nsLabel(namespace: string | undefined): string {
   return namespace === undefined ? "the host namespace" : `namespace ${namespace}`;
 }
 
-function indent(lines: readonly string[]): string[] {
-  return lines.flatMap((l) => l.split("\n")).map((l) => `  ${l}`);
+function run(command: string, ...args: string[]): HostRun {
+  return { script: NETNS_SCRIPT, args: [command, ...args] };
 }
 
-function ifBlock(condition: string, body: readonly string[]): string {
-  return [`if ${condition}; then`, ...indent(body), "fi"].join("\n");
+/**
+ * A run as one `/bin/sh -c` command line for a `@pulumi/command` Command (local or
+ * remote): `sh -c SCRIPT dockwire ARG...`, the shipped script's text and each argument
+ * passed through {@link shellQuote}, so no value is ever part of the script itself.
+ */
+export function commandLine(r: HostRun): string {
+  return ["sh", "-c", shippedScript(r.script), "dockwire", ...r.args].map(shellQuote).join(" ");
 }
 
-function ifChain(branches: readonly [string, readonly string[]][], otherwise?: readonly string[]): string {
-  const lines: string[] = [];
-  branches.forEach(([condition, body], i) => {
-    lines.push(`${i === 0 ? "if" : "elif"} ${condition}; then`, ...indent(body));
-  });
-  if (otherwise) lines.push("else", ...indent(otherwise));
-  lines.push("fi");
-  return lines.join("\n");
-}
-
-function script(resource: string, phase: "create" | "delete", body: readonly string[]): string {
-  const text = body.join("\n");
-  return [
-    "set -e",
-    `dw_res=${q(resource)}`,
-    ...(text.includes("dw_fail ") ? [`dw_fail() { echo "dockwire: $dw_res: $*" >&2; trap - EXIT; exit 1; }`] : []),
-    ...(text.includes("dw_has ") ? [`dw_has() { [ -n "$(ip "$@" 2>/dev/null)" ]; }`] : []),
-    `trap 'dw_rc=$?; [ "$dw_rc" -eq 0 ] || echo "dockwire: $dw_res: ${phase} failed (exit $dw_rc)" >&2' EXIT`,
-    ...body,
-    "",
-  ].join("\n");
+/** Both runs as command lines ({@link commandLine}). */
+export function commandScripts(runs: HostRuns): CommandScripts {
+  return { create: commandLine(runs.create), delete: commandLine(runs.delete) };
 }
 
 // ---------------------------------------------------------------- validation helpers

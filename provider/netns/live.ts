@@ -30,15 +30,7 @@ import {
   shippedScript,
   targetOf,
 } from "../hostexec";
-import {
-  CommandArgError,
-  CommandScripts,
-  linuxBridgeCommands,
-  netnsCommands,
-  routeCommands,
-  validateCidrArg,
-  vethCommands,
-} from "./commands";
+import { CommandArgError, HostRuns, linuxBridgeRuns, netnsRuns, routeRuns, validateCidrArg, vethRuns } from "./commands";
 import { NameError } from "./names";
 import {
   HOST_NS,
@@ -85,20 +77,17 @@ export interface CheckFailure {
 
 // ---------------------------------------------------------------- spec helpers
 
-/** The builders' scripts for a spec (they validate it again). */
-export function scriptsOf(spec: Spec): CommandScripts {
+/** The builders' runs of provider/sh/netns.sh for a spec (they validate it again). */
+export function runsOf(spec: Spec): HostRuns {
   switch (spec.kind) {
     case "netns":
-      return netnsCommands({ name: spec.name }, "");
+      return netnsRuns({ name: spec.name }, "");
     case "veth":
-      return vethCommands({ name: spec.name, peerName: spec.peerName, ends: spec.ends }, "");
+      return vethRuns({ name: spec.name, peerName: spec.peerName, ends: spec.ends }, "");
     case "bridge":
-      return linuxBridgeCommands(
-        { name: spec.name, namespace: spec.namespace, addresses: spec.addresses, up: spec.up, ports: spec.ports },
-        "",
-      );
+      return linuxBridgeRuns({ name: spec.name, namespace: spec.namespace, addresses: spec.addresses, up: spec.up, ports: spec.ports }, "");
     case "route":
-      return routeCommands({ destination: spec.destination, via: spec.via, dev: spec.dev, namespace: spec.namespace }, "");
+      return routeRuns({ destination: spec.destination, via: spec.via, dev: spec.dev, namespace: spec.namespace }, "");
   }
 }
 
@@ -378,7 +367,7 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
     reason: p.reason,
   }));
   try {
-    scriptsOf(specOf(news));
+    runsOf(specOf(news));
   } catch (e) {
     if (e instanceof NameError || e instanceof CommandArgError) failures.push({ property: e.field || "kind", reason: e.message });
     else failures.push({ property: "kind", reason: (e as Error).message });
@@ -421,11 +410,11 @@ async function prune(connection: SshConnection | undefined, spec: Spec, view: Ho
 async function apply(news: Record<string, unknown>): Promise<{ id: string; outs: Outputs }> {
   const spec = specOf(news);
   const connection = connectionOf(news);
-  const scripts = scriptsOf(spec);
+  const runs = runsOf(spec);
   // Extra addresses go first: deleting an IPv4 address also deletes the secondary
   // addresses of its subnet, so pruning after adding the new one would drop it too.
   await prune(connection, spec, await observe(connection, spec));
-  await runOnHost(connection, scripts.create, [], { what: `${idOf(spec)}: create` });
+  await runOnHost(connection, shippedScript(runs.create.script), runs.create.args, { what: `${idOf(spec)}: create` });
   const seen = observedSpec(spec, await observe(connection, spec));
   if (seen === undefined) {
     throw new Error(`dockwire: ${idOf(spec)}: the create script succeeded but the host does not show the object afterwards`);
@@ -464,6 +453,7 @@ export const provider = {
       return;
     }
     const applied = specOf((props.applied ?? props) as Record<string, unknown>);
-    await runOnHost(connectionOf(props), scriptsOf(applied).delete, [], { what: `${idOf(applied)}: delete` });
+    const del = runsOf(applied).delete;
+    await runOnHost(connectionOf(props), shippedScript(del.script), del.args, { what: `${idOf(applied)}: delete` });
   },
 };

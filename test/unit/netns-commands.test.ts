@@ -1,348 +1,297 @@
 import test from "ava";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { shippedScript } from "../../provider/hostexec";
 import {
   CommandArgError,
-  CommandScripts,
+  VethArgs,
+  commandLine,
+  commandScripts,
   linuxBridgeCommands,
+  linuxBridgeRuns,
   netnsCommands,
+  netnsRuns,
   routeCommands,
+  routeRuns,
   validateCidrArg,
   validateIpArg,
   vethCommands,
+  vethRuns,
 } from "../../provider/netns/commands";
 import { NameError, validateInterfaceName, validateNamespaceName } from "../../provider/netns/names";
 import { shellQuote } from "../../provider/shell";
 
-const lines = (...l: string[]) => [...l, ""].join("\n");
-
-const HEAD_FAIL = `dw_fail() { echo "dockwire: $dw_res: $*" >&2; trap - EXIT; exit 1; }`;
-const HEAD_HAS = `dw_has() { [ -n "$(ip "$@" 2>/dev/null)" ]; }`;
-const trap = (phase: string) => `trap 'dw_rc=$?; [ "$dw_rc" -eq 0 ] || echo "dockwire: $dw_res: ${phase} failed (exit $dw_rc)" >&2' EXIT`;
-
-// ---------------------------------------------------------------- netns
-
-test("netnsCommands r1: exact scripts", (t) => {
-  t.deepEqual(netnsCommands({ name: "r1" }), {
-    create: lines(
-      "set -e",
-      "dw_res='netns r1'",
-      trap("create"),
-      "if [ ! -e /var/run/netns/r1 ]; then",
-      "  ip netns add r1",
-      "fi",
-      "ip -n r1 link set dev lo up",
-    ),
-    delete: lines("set -e", "dw_res='netns r1'", trap("delete"), "if [ -e /var/run/netns/r1 ]; then", "  ip netns del r1", "fi"),
-  });
-});
-
-// ---------------------------------------------------------------- veth seed labs
-
-test("vethCommands seed lab 1: veth1.1 -> r1 as eth0, host end veth1.2", (t) => {
-  const scripts = vethCommands({
-    name: "veth1.1",
-    peerName: "veth1.2",
-    ends: [{ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] }, { addresses: ["10.250.1.5/24"] }],
-  });
-  t.is(
-    scripts.create,
-    lines(
-      "set -e",
-      "dw_res='veth veth1.1 (peer veth1.2)'",
-      HEAD_FAIL,
-      HEAD_HAS,
-      trap("create"),
-      "[ -e /var/run/netns/r1 ] || dw_fail 'namespace r1 does not exist; create it first'",
-      "if ! dw_has -n r1 link show dev eth0 type veth && ! dw_has -n r1 link show dev veth1.1 type veth && " +
-        "! dw_has link show dev veth1.1 type veth && ! dw_has link show dev eth0 type veth && ! dw_has link show dev veth1.2 type veth; then",
-      "  ip link add veth1.1 type veth peer name veth1.2",
-      "fi",
-      "if dw_has -n r1 link show dev eth0 type veth; then",
-      "  :",
-      "elif dw_has -n r1 link show dev veth1.1 type veth; then",
-      "  ip -n r1 link set dev veth1.1 name eth0",
-      "elif dw_has link show dev veth1.1 type veth; then",
-      "  ip link set dev veth1.1 netns r1",
-      "  ip -n r1 link set dev veth1.1 name eth0",
-      // moved back out of r1 by hand, keeping its name: moved in again
-      "elif dw_has link show dev eth0 type veth; then",
-      "  ip link set dev eth0 netns r1",
-      "else",
-      "  dw_fail 'end veth1.1 (to be eth0 in namespace r1) is not a veth in either namespace r1 or the host namespace'",
-      "fi",
-      "ip -n r1 addr replace 10.250.1.6/24 dev eth0",
-      "ip -n r1 link set dev eth0 up",
-      "if dw_has link show dev veth1.2 type veth; then",
-      "  :",
-      "else",
-      "  dw_fail 'end veth1.2 is not a veth in the host namespace'",
-      "fi",
-      "ip addr replace 10.250.1.5/24 dev veth1.2",
-      "ip link set dev veth1.2 up",
-    ),
-  );
-  t.is(
-    scripts.delete,
-    lines(
-      "set -e",
-      "dw_res='veth veth1.1 (peer veth1.2)'",
-      HEAD_HAS,
-      trap("delete"),
-      "if dw_has -n r1 link show dev eth0 type veth; then",
-      "  ip -n r1 link del dev eth0",
-      "elif dw_has -n r1 link show dev veth1.1 type veth; then",
-      "  ip -n r1 link del dev veth1.1",
-      "elif dw_has link show dev veth1.1 type veth; then",
-      "  ip link del dev veth1.1",
-      "elif dw_has link show dev eth0 type veth; then",
-      "  ip link del dev eth0",
-      "elif dw_has link show dev veth1.2 type veth; then",
-      "  ip link del dev veth1.2",
-      "fi",
-    ),
-  );
-});
-
-test("vethCommands seed lab 2: veth-test1/veth-test2 into test1/test2", (t) => {
-  const scripts = vethCommands({
-    name: "veth-test1",
-    peerName: "veth-test2",
-    ends: [
-      { namespace: "test1", addresses: ["192.168.1.1/24"] },
-      { namespace: "test2", addresses: ["192.168.1.2/24"] },
-    ],
-  });
-  t.is(
-    scripts.create,
-    lines(
-      "set -e",
-      "dw_res='veth veth-test1 (peer veth-test2)'",
-      HEAD_FAIL,
-      HEAD_HAS,
-      trap("create"),
-      "[ -e /var/run/netns/test1 ] || dw_fail 'namespace test1 does not exist; create it first'",
-      "[ -e /var/run/netns/test2 ] || dw_fail 'namespace test2 does not exist; create it first'",
-      "if ! dw_has -n test1 link show dev veth-test1 type veth && ! dw_has link show dev veth-test1 type veth && " +
-        "! dw_has -n test2 link show dev veth-test2 type veth && ! dw_has link show dev veth-test2 type veth; then",
-      "  ip link add veth-test1 type veth peer name veth-test2",
-      "fi",
-      "if dw_has -n test1 link show dev veth-test1 type veth; then",
-      "  :",
-      "elif dw_has link show dev veth-test1 type veth; then",
-      "  ip link set dev veth-test1 netns test1",
-      "else",
-      "  dw_fail 'end veth-test1 (to go to namespace test1) is not a veth in either namespace test1 or the host namespace'",
-      "fi",
-      "ip -n test1 addr replace 192.168.1.1/24 dev veth-test1",
-      "ip -n test1 link set dev veth-test1 up",
-      "if dw_has -n test2 link show dev veth-test2 type veth; then",
-      "  :",
-      "elif dw_has link show dev veth-test2 type veth; then",
-      "  ip link set dev veth-test2 netns test2",
-      "else",
-      "  dw_fail 'end veth-test2 (to go to namespace test2) is not a veth in either namespace test2 or the host namespace'",
-      "fi",
-      "ip -n test2 addr replace 192.168.1.2/24 dev veth-test2",
-      "ip -n test2 link set dev veth-test2 up",
-    ),
-  );
-  t.is(
-    scripts.delete,
-    lines(
-      "set -e",
-      "dw_res='veth veth-test1 (peer veth-test2)'",
-      HEAD_HAS,
-      trap("delete"),
-      "if dw_has -n test1 link show dev veth-test1 type veth; then",
-      "  ip -n test1 link del dev veth-test1",
-      "elif dw_has link show dev veth-test1 type veth; then",
-      "  ip link del dev veth-test1",
-      "elif dw_has -n test2 link show dev veth-test2 type veth; then",
-      "  ip -n test2 link del dev veth-test2",
-      "elif dw_has link show dev veth-test2 type veth; then",
-      "  ip link del dev veth-test2",
-      "fi",
-    ),
-  );
-});
-
-test("vethCommands places namespaced ends first, renames host ends, honours up: false", (t) => {
-  const { create } = vethCommands({ name: "a", peerName: "b", ends: [{ rename: "c", up: false }, { namespace: "n" }] });
-  t.is(
-    create,
-    lines(
-      "set -e",
-      "dw_res='veth a (peer b)'",
-      HEAD_FAIL,
-      HEAD_HAS,
-      trap("create"),
-      "[ -e /var/run/netns/n ] || dw_fail 'namespace n does not exist; create it first'",
-      "if ! dw_has link show dev c type veth && ! dw_has link show dev a type veth && " +
-        "! dw_has -n n link show dev b type veth && ! dw_has link show dev b type veth; then",
-      "  ip link add a type veth peer name b",
-      "fi",
-      "if dw_has -n n link show dev b type veth; then",
-      "  :",
-      "elif dw_has link show dev b type veth; then",
-      "  ip link set dev b netns n",
-      "else",
-      "  dw_fail 'end b (to go to namespace n) is not a veth in either namespace n or the host namespace'",
-      "fi",
-      "ip -n n link set dev b up",
-      "if dw_has link show dev c type veth; then",
-      "  :",
-      "elif dw_has link show dev a type veth; then",
-      "  ip link set dev a name c",
-      "else",
-      "  dw_fail 'end a (to be renamed c) is not a veth in the host namespace'",
-      "fi",
-      "ip link set dev c down",
-    ),
-  );
-});
-
-test("vethCommands with both ends in one namespace checks it once and supports IPv6", (t) => {
-  const { create } = vethCommands({
-    name: "v0",
-    peerName: "v1",
-    ends: [
-      { namespace: "lab", addresses: ["fd00::1/64", "10.0.0.1/31"] },
-      { namespace: "lab", rename: "uplink" },
-    ],
-  });
-  t.is(create.split("\n").filter((l) => l.startsWith("[ -e ")).length, 1);
-  t.true(create.includes("ip -n lab addr replace fd00::1/64 dev v0\nip -n lab addr replace 10.0.0.1/31 dev v0\n"));
-  t.true(create.includes("  ip link set dev v1 netns lab\n  ip -n lab link set dev v1 name uplink\n"));
-});
-
-// ---------------------------------------------------------------- bridge
-
-test("linuxBridgeCommands in a namespace with ports: exact scripts", (t) => {
-  t.deepEqual(linuxBridgeCommands({ name: "br0", namespace: "r1", addresses: ["10.9.0.1/24"], ports: ["eth1", "eth2"] }), {
-    create: lines(
-      "set -e",
-      "dw_res='bridge br0 in namespace r1'",
-      HEAD_FAIL,
-      HEAD_HAS,
-      trap("create"),
-      "[ -e /var/run/netns/r1 ] || dw_fail 'namespace r1 does not exist; create it first'",
-      "if dw_has -n r1 link show dev br0 type bridge; then",
-      "  :",
-      "elif dw_has -n r1 link show dev br0; then",
-      "  dw_fail 'interface br0 exists in namespace r1 but is not a bridge'",
-      "else",
-      "  ip -n r1 link add name br0 type bridge",
-      "fi",
-      "dw_has -n r1 link show dev eth1 || dw_fail 'port eth1 does not exist in namespace r1'",
-      "ip -n r1 link set dev eth1 master br0",
-      "dw_has -n r1 link show dev eth2 || dw_fail 'port eth2 does not exist in namespace r1'",
-      "ip -n r1 link set dev eth2 master br0",
-      "ip -n r1 addr replace 10.9.0.1/24 dev br0",
-      "ip -n r1 link set dev br0 up",
-    ),
-    delete: lines(
-      "set -e",
-      "dw_res='bridge br0 in namespace r1'",
-      HEAD_HAS,
-      trap("delete"),
-      "if dw_has -n r1 link show dev br0 type bridge; then",
-      "  ip -n r1 link del dev br0",
-      "fi",
-    ),
-  });
-});
-
-test("linuxBridgeCommands in the host namespace, down", (t) => {
-  t.is(
-    linuxBridgeCommands({ name: "br-lab", up: false }).create,
-    lines(
-      "set -e",
-      "dw_res='bridge br-lab'",
-      HEAD_FAIL,
-      HEAD_HAS,
-      trap("create"),
-      "if dw_has link show dev br-lab type bridge; then",
-      "  :",
-      "elif dw_has link show dev br-lab; then",
-      "  dw_fail 'interface br-lab exists in the host namespace but is not a bridge'",
-      "else",
-      "  ip link add name br-lab type bridge",
-      "fi",
-      "ip link set dev br-lab down",
-    ),
-  );
-});
-
-// ---------------------------------------------------------------- routes
-
-test("routeCommands default route in a namespace: exact scripts", (t) => {
-  t.deepEqual(routeCommands({ destination: "default", via: "10.250.1.5", namespace: "r1" }), {
-    create: lines(
-      "set -e",
-      "dw_res='route default (IPv4) in namespace r1'",
-      HEAD_FAIL,
-      trap("create"),
-      "[ -e /var/run/netns/r1 ] || dw_fail 'namespace r1 does not exist; create it first'",
-      "ip -n r1 -4 route replace default via 10.250.1.5",
-    ),
-    delete: lines(
-      "set -e",
-      "dw_res='route default (IPv4) in namespace r1'",
-      HEAD_HAS,
-      trap("delete"),
-      "if dw_has -n r1 -4 route show exact default; then",
-      "  ip -n r1 -4 route del default",
-      "fi",
-    ),
-  });
-});
-
-test("routeCommands host route with via and dev", (t) => {
-  t.deepEqual(routeCommands({ destination: "10.20.0.0/16", via: "10.250.1.6", dev: "veth1.2" }), {
-    create: lines("set -e", "dw_res='route 10.20.0.0/16'", trap("create"), "ip -4 route replace 10.20.0.0/16 via 10.250.1.6 dev veth1.2"),
-    delete: lines(
-      "set -e",
-      "dw_res='route 10.20.0.0/16'",
-      HEAD_HAS,
-      trap("delete"),
-      "if dw_has -4 route show exact 10.20.0.0/16; then",
-      "  ip -4 route del 10.20.0.0/16",
-      "fi",
-    ),
-  });
-});
-
-test("routeCommands picks -6 from the destination or the gateway", (t) => {
-  t.true(routeCommands({ destination: "fd00:20::/48", dev: "br0" }).create.endsWith("\nip -6 route replace fd00:20::/48 dev br0\n"));
-  t.true(routeCommands({ destination: "default", via: "fd00::1" }).create.endsWith("\nip -6 route replace default via fd00::1\n"));
-  t.true(routeCommands({ destination: "default", dev: "eth0" }).create.endsWith("\nip -4 route replace default dev eth0\n"));
-  t.true(
-    routeCommands({ destination: "default", via: "fd00::1" }).delete.includes(
-      "if dw_has -6 route show exact default; then\n  ip -6 route del default\n",
-    ),
-  );
-});
-
-// ---------------------------------------------------------------- every script is valid sh
-
-const samples: [string, CommandScripts][] = [
-  ["netns", netnsCommands({ name: "r1" })],
-  [
-    "veth1",
-    vethCommands({ name: "veth1.1", peerName: "veth1.2", ends: [{ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] }, {}] }),
+const SEED_003: VethArgs = {
+  name: "veth1.1",
+  peerName: "veth1.2",
+  ends: [{ namespace: "r1", rename: "eth0", addresses: ["10.250.1.6/24"] }, { addresses: ["10.250.1.5/24"] }],
+};
+const SEED_000: VethArgs = {
+  name: "veth-test1",
+  peerName: "veth-test2",
+  ends: [
+    { namespace: "test1", addresses: ["192.168.1.1/24"] },
+    { namespace: "test2", addresses: ["192.168.1.2/24"] },
   ],
-  ["veth2", vethCommands({ name: "a", peerName: "b", ends: [{ rename: "c", up: false }, { namespace: "n" }] })],
-  ["bridge", linuxBridgeCommands({ name: "br0", namespace: "r1", addresses: ["10.9.0.1/24"], ports: ["eth1"] })],
-  ["route", routeCommands({ destination: "default", via: "fd00::1", dev: "eth0", namespace: "r1" })],
-];
+};
 
-for (const [label, scripts] of samples) {
-  for (const phase of ["create", "delete"] as const) {
-    test(`${label} ${phase} script parses with sh -n`, (t) => {
-      t.notThrows(() => execFileSync("/bin/sh", ["-n", "-c", scripts[phase]], { stdio: "pipe" }));
+type Links = Record<string, { type: string }>;
+interface FakeState {
+  ns: Record<string, { links: Links; routes: string[] }>;
+}
+
+/**
+ * Runs provider/sh/netns.sh as the provider does (`sh -c SCRIPT dockwire ARG...`) with a model
+ * of `ip` first on PATH (test/unit/fixtures/fake-ip.js). `links` lists, per namespace ("-" is
+ * the host), the links besides lo; or a whole state from an earlier run. `changes` are the ip
+ * calls that are not queries, in order.
+ */
+function runNetnsSh(args: string[], links: Record<string, Links> | FakeState) {
+  const dir = mkdtempSync(path.join(tmpdir(), "dw-fake-ip-"));
+  try {
+    writeFileSync(
+      path.join(dir, "ip"),
+      `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(path.join(__dirname, "fixtures", "fake-ip.js"))} "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const isState = (x: Record<string, Links> | FakeState): x is FakeState => Array.isArray((x as FakeState).ns?.["-"]?.routes);
+    const state: FakeState = isState(links)
+      ? links
+      : {
+          ns: Object.fromEntries(
+            Object.entries({ "-": {}, ...links }).map(([n, l]) => [n, { links: { lo: { type: "loopback" }, ...l }, routes: [] }]),
+          ),
+        };
+    writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
+    writeFileSync(path.join(dir, "log"), "");
+    const r = spawnSync("/bin/sh", ["-c", shippedScript("netns.sh"), "dockwire", ...args], {
+      encoding: "utf8",
+      timeout: 20_000,
+      env: {
+        ...process.env,
+        PATH: `${dir}:${process.env.PATH}`,
+        FAKE_IP_STATE: path.join(dir, "state.json"),
+        FAKE_IP_LOG: path.join(dir, "log"),
+      },
     });
+    const calls = readFileSync(path.join(dir, "log"), "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+    return {
+      code: r.status,
+      stderr: r.stderr,
+      changes: calls.filter((c) => !/ (link|route) show /.test(` ${c}`)),
+      state: JSON.parse(readFileSync(path.join(dir, "state.json"), "utf8")) as FakeState,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// ---------------------------------------------------------------- the runs: exact arguments
+
+test("netnsRuns r1: netns.sh netns-create / netns-delete r1", (t) => {
+  t.deepEqual(netnsRuns({ name: "r1" }), {
+    create: { script: "netns.sh", args: ["netns-create", "r1"] },
+    delete: { script: "netns.sh", args: ["netns-delete", "r1"] },
+  });
+});
+
+test("vethRuns seed 003: veth1.1 -> r1 as eth0, host end veth1.2", (t) => {
+  t.deepEqual(vethRuns(SEED_003), {
+    create: {
+      script: "netns.sh",
+      args: ["veth-create", "veth1.1", "veth1.2", "r1", "eth0", "up", "10.250.1.6/24", "-", "veth1.2", "up", "10.250.1.5/24"],
+    },
+    delete: { script: "netns.sh", args: ["veth-delete", "veth1.1", "veth1.2", "r1", "eth0", "-", "veth1.2"] },
+  });
+});
+
+test("vethRuns seed 000, a rename in the host with up: false, and two addresses of both families", (t) => {
+  t.deepEqual(vethRuns(SEED_000).create.args, [
+    "veth-create",
+    "veth-test1",
+    "veth-test2",
+    "test1",
+    "veth-test1",
+    "up",
+    "192.168.1.1/24",
+    "test2",
+    "veth-test2",
+    "up",
+    "192.168.1.2/24",
+  ]);
+  t.deepEqual(vethRuns({ name: "a", peerName: "b", ends: [{ rename: "c", up: false }, { namespace: "n" }] }).create.args, [
+    "veth-create",
+    "a",
+    "b",
+    "-",
+    "c",
+    "down",
+    "-",
+    "n",
+    "b",
+    "up",
+    "-",
+  ]);
+  t.deepEqual(
+    vethRuns({
+      name: "v0",
+      peerName: "v1",
+      ends: [
+        { namespace: "lab", addresses: ["fd00::1/64", "10.0.0.1/31"] },
+        { namespace: "lab", rename: "uplink" },
+      ],
+    }).create.args,
+    ["veth-create", "v0", "v1", "lab", "v0", "up", "fd00::1/64,10.0.0.1/31", "lab", "uplink", "up", "-"],
+  );
+});
+
+test("linuxBridgeRuns and routeRuns: exact arguments", (t) => {
+  t.deepEqual(linuxBridgeRuns({ name: "br0", namespace: "sw", addresses: ["10.251.1.1/24", "10.251.9.1/24"], ports: ["sw-h1", "sw-h2"] }), {
+    create: { script: "netns.sh", args: ["bridge-create", "br0", "sw", "up", "10.251.1.1/24,10.251.9.1/24", "sw-h1,sw-h2"] },
+    delete: { script: "netns.sh", args: ["bridge-delete", "br0", "sw"] },
+  });
+  t.deepEqual(linuxBridgeRuns({ name: "br1", up: false }).create.args, ["bridge-create", "br1", "-", "down", "-", "-"]);
+  t.deepEqual(routeRuns({ destination: "default", via: "10.250.1.5", namespace: "r1" }), {
+    create: { script: "netns.sh", args: ["route-create", "r1", "4", "default", "10.250.1.5", "-"] },
+    delete: { script: "netns.sh", args: ["route-delete", "r1", "4", "default"] },
+  });
+  t.deepEqual(routeRuns({ destination: "10.9.0.0/16", dev: "eth0" }).create.args, ["route-create", "-", "4", "10.9.0.0/16", "-", "eth0"]);
+  t.deepEqual(routeRuns({ destination: "default", via: "fd00::1" }).create.args, ["route-create", "-", "6", "default", "fd00::1", "-"]);
+  t.deepEqual(routeRuns({ destination: "fd01::/64", dev: "eth0" }).delete.args, ["route-delete", "-", "6", "fd01::/64"]);
+});
+
+test("the *Commands builders give the same runs as one quoted sh -c command line each", (t) => {
+  const { create } = netnsCommands({ name: "r1" });
+  t.is(create, ["sh", "-c", shippedScript("netns.sh"), "dockwire", "netns-create", "r1"].map(shellQuote).join(" "));
+  t.deepEqual(vethCommands(SEED_003), commandScripts(vethRuns(SEED_003)));
+  // The command line is a word list a shell reads back exactly.
+  const words = execFileSync("/bin/sh", ["-c", `printf '%s\\0' ${commandLine(vethRuns(SEED_003).create)}`], { encoding: "utf8" });
+  t.deepEqual(words.split("\0").slice(0, -1), ["sh", "-c", shippedScript("netns.sh"), "dockwire", ...vethRuns(SEED_003).create.args]);
+});
+
+// ---------------------------------------------------------------- the script, against a model of ip
+
+test("netns.sh veth-create seed 003 from nothing: adds the pair, moves and renames the r1 end, then the host end", (t) => {
+  const r = runNetnsSh(vethRuns(SEED_003).create.args, { r1: {} });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(r.changes, [
+    "link add veth1.1 type veth peer name veth1.2",
+    "link set dev veth1.1 netns r1",
+    "-n r1 link set dev veth1.1 name eth0",
+    "-n r1 addr replace 10.250.1.6/24 dev eth0",
+    "-n r1 link set dev eth0 up",
+    "addr replace 10.250.1.5/24 dev veth1.2",
+    "link set dev veth1.2 up",
+  ]);
+  t.deepEqual(Object.keys(r.state.ns.r1.links).sort(), ["eth0", "lo"]);
+  t.deepEqual(Object.keys(r.state.ns["-"].links).sort(), ["lo", "veth1.2"]);
+  // Again over what it made: nothing added, moved or renamed.
+  const again = runNetnsSh(vethRuns(SEED_003).create.args, r.state);
+  t.deepEqual(again.changes, [
+    "-n r1 addr replace 10.250.1.6/24 dev eth0",
+    "-n r1 link set dev eth0 up",
+    "addr replace 10.250.1.5/24 dev veth1.2",
+    "link set dev veth1.2 up",
+  ]);
+});
+
+test("netns.sh veth-create finishes a half-done create and takes back an end moved out under its final name", (t) => {
+  // Moved into r1 but not yet renamed.
+  const half = runNetnsSh(vethRuns(SEED_003).create.args, { r1: { "veth1.1": { type: "veth" } }, "-": { "veth1.2": { type: "veth" } } });
+  t.is(half.code, 0, half.stderr);
+  t.deepEqual(half.changes.slice(0, 2), ["-n r1 link set dev veth1.1 name eth0", "-n r1 addr replace 10.250.1.6/24 dev eth0"]);
+  // eth0 moved back to the host by hand (`ip -n r1 link set eth0 netns 1`).
+  const out = runNetnsSh(vethRuns(SEED_003).create.args, { r1: {}, "-": { eth0: { type: "veth" }, "veth1.2": { type: "veth" } } });
+  t.is(out.code, 0, out.stderr);
+  t.deepEqual(out.changes.slice(0, 2), ["link set dev eth0 netns r1", "-n r1 addr replace 10.250.1.6/24 dev eth0"]);
+});
+
+test("netns.sh veth-create puts the end that changes namespace first, renames a host end, sets down", (t) => {
+  const r = runNetnsSh(vethRuns({ name: "a", peerName: "b", ends: [{ rename: "c", up: false }, { namespace: "n" }] }).create.args, {
+    n: {},
+  });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(r.changes, [
+    "link add a type veth peer name b",
+    "link set dev b netns n",
+    "-n n link set dev b up",
+    "link set dev a name c",
+    "link set dev c down",
+  ]);
+});
+
+test("netns.sh veth-create fails naming the resource and the reason, and changes nothing", (t) => {
+  const noNs = runNetnsSh(vethRuns(SEED_003).create.args, {});
+  t.is(noNs.code, 1);
+  t.is(noNs.stderr, "dockwire: veth veth1.1 (peer veth1.2): namespace r1 does not exist; create it first\n");
+  t.deepEqual(noNs.changes, []);
+  // A host end that is not a veth: the pair is not added, the other end is left alone.
+  const other = runNetnsSh(vethRuns(SEED_003).create.args, { r1: { eth0: { type: "veth" } }, "-": { "veth1.2": { type: "dummy" } } });
+  t.is(other.code, 1);
+  t.is(other.stderr, "dockwire: veth veth1.1 (peer veth1.2): end veth1.2 is not a veth in the host namespace\n");
+  t.false(other.changes.some((c) => c.startsWith("link add") || c.includes("veth1.2")));
+});
+
+test("netns.sh veth-delete removes the first end it finds, and nothing when both are gone", (t) => {
+  const r = runNetnsSh(vethRuns(SEED_003).delete.args, { r1: { eth0: { type: "veth" } }, "-": { "veth1.2": { type: "veth" } } });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(r.changes, ["-n r1 link del dev eth0"]);
+  const gone = runNetnsSh(vethRuns(SEED_003).delete.args, {});
+  t.is(gone.code, 0, gone.stderr);
+  t.deepEqual(gone.changes, []);
+});
+
+test("netns.sh bridge-create: adds, attaches its ports, addresses, up; refuses a missing port and a non-bridge", (t) => {
+  const args = linuxBridgeRuns({ name: "br0", namespace: "sw", addresses: ["10.251.1.1/24"], ports: ["sw-h1", "sw-h2"] }).create.args;
+  const ports = { "sw-h1": { type: "veth" }, "sw-h2": { type: "veth" } };
+  const r = runNetnsSh(args, { sw: ports });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(r.changes, [
+    "-n sw link add name br0 type bridge",
+    "-n sw link set dev sw-h1 master br0",
+    "-n sw link set dev sw-h2 master br0",
+    "-n sw addr replace 10.251.1.1/24 dev br0",
+    "-n sw link set dev br0 up",
+  ]);
+  const missing = runNetnsSh(args, { sw: { "sw-h1": { type: "veth" } } });
+  t.is(missing.code, 1);
+  t.is(missing.stderr, "dockwire: bridge br0 in namespace sw: port sw-h2 does not exist in namespace sw\n");
+  const notBridge = runNetnsSh(args, { sw: { ...ports, br0: { type: "veth" } } });
+  t.is(notBridge.stderr, "dockwire: bridge br0 in namespace sw: interface br0 exists in namespace sw but is not a bridge\n");
+  t.deepEqual(notBridge.changes, []);
+  t.deepEqual(runNetnsSh(linuxBridgeRuns({ name: "br0", namespace: "sw" }).delete.args, { sw: { br0: { type: "bridge" } } }).changes, [
+    "-n sw link del dev br0",
+  ]);
+});
+
+test("netns.sh route-create / route-delete: the family, via and dev as given; delete only what is there", (t) => {
+  const runs = routeRuns({ destination: "fd01::/64", via: "fd00::1", dev: "eth0", namespace: "r1" });
+  const r = runNetnsSh(runs.create.args, { r1: {} });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(r.changes, ["-n r1 -6 route replace fd01::/64 via fd00::1 dev eth0"]);
+  t.deepEqual(runNetnsSh(runs.delete.args, r.state).changes, ["-n r1 -6 route del fd01::/64"]);
+  t.deepEqual(runNetnsSh(runs.delete.args, { r1: {} }).changes, []);
+  const def = runNetnsSh(routeRuns({ destination: "default", dev: "eth0", namespace: "gone" }).create.args, {});
+  t.is(def.stderr, "dockwire: route default (IPv4) in namespace gone: namespace gone does not exist; create it first\n");
+});
+
+test("netns.sh refuses a wrong argument count, an unknown command and a bad state word", (t) => {
+  const few = runNetnsSh(["veth-create", "a", "b"], {});
+  t.is(few.code, 2);
+  t.is(few.stderr, "dockwire: veth a (peer b): create takes 10 arguments, got 2\n");
+  const unknown = runNetnsSh(["netns-rename", "a"], {});
+  t.is(unknown.code, 2);
+  t.is(unknown.stderr, 'dockwire: netns.sh: unknown command "netns-rename"\n');
+  const state = runNetnsSh(["bridge-create", "br0", "-", "sideways", "-", "-"], {});
+  t.is(state.stderr, 'dockwire: bridge br0: state "sideways" must be up or down\n');
+  t.deepEqual(state.changes, []);
+});
 
 // ---------------------------------------------------------------- injection attempts are rejected by validation
 

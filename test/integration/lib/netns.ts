@@ -4,7 +4,8 @@
 // those inputs with /bin/sh -c. (The engine tests run the same labs through the provider.)
 import * as pulumi from "@pulumi/pulumi";
 import { LinuxBridge, NetworkNamespace, Route, VethPair } from "../../../provider/netns";
-import { scriptsOf, specOf } from "../../../provider/netns/live";
+import { commandScripts } from "../../../provider/netns/commands";
+import { runsOf, specOf } from "../../../provider/netns/live";
 import { captureResources, Registered, resolve } from "../../components/lib/mocks";
 import { ExecResult, run } from "./exec";
 
@@ -143,9 +144,9 @@ export interface LabCommand {
   name: string;
   /** `pulumi-nodejs:dynamic/dockwire:NetworkNamespace`, ... */
   type: string;
-  /** The create script the provider runs for these inputs (`scriptsOf` in provider/netns/live). */
+  /** The run of provider/sh/netns.sh the provider makes for these inputs (`runsOf` in provider/netns/live), as one command line. */
   create: string;
-  /** The delete script. */
+  /** The delete run, likewise. */
   delete: string;
   /** All the child's registered inputs. */
   inputs: Record<string, any>;
@@ -168,7 +169,7 @@ export async function captureLab(program: () => NetnsComponent[]): Promise<{ com
     const found = registered.filter((r) => r.name === name && r.type.startsWith("pulumi-nodejs:dynamic/"));
     if (found.length !== 1) throw new Error(`expected one registered dynamic resource named ${name}, found ${found.length}`);
     const r = found[0];
-    const scripts = scriptsOf(specOf(r.inputs));
+    const scripts = commandScripts(runsOf(specOf(r.inputs)));
     commands.push({ name, type: r.type, create: scripts.create, delete: scripts.delete, inputs: r.inputs });
   }
   return { commands, registered };
