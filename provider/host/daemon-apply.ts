@@ -1,7 +1,10 @@
 /**
- * Builders of the POSIX sh scripts that apply managed daemon.json keys on a Docker
- * host and put them back on delete. A `@pulumi/command` Command runs them, locally
- * (`/bin/sh -c`) or over SSH.
+ * The runs of the shipped script provider/sh/daemon-apply.sh (with its python3 helper
+ * provider/sh/daemon-json.py) that apply managed daemon.json keys on a Docker host and
+ * put them back on delete: {@link applyRun} and {@link restoreRun} check the options and
+ * give the script's environment; DaemonConfig's provider runs it locally or over SSH
+ * (provider/hostexec.ts), and {@link applyScript} / {@link restoreScript} give the same
+ * run as one command line for a `@pulumi/command` Command.
  *
  * Requirements on the Docker host: a POSIX `sh`, coreutils (`cp mv rm mktemp date
  * sleep timeout tail head dirname sync`), `grep` and `sed` (both in every base system),
@@ -39,14 +42,14 @@
  *
  * A SIGINT/SIGTERM/SIGHUP after the first change rolls back the same way (exit 130).
  *
- * Every interpolated value is quoted with `shellQuote`; JSON payloads travel
- * base64-encoded, so no quoting issue can arise.
+ * Values reach the script only as environment variables (never in its text); JSON
+ * payloads travel base64-encoded.
  *
  * @module
  */
 
+import { remoteCommandLine, shippedScript } from "../hostexec";
 import { parseIp } from "../ipam";
-import { shellQuote } from "../shell";
 import { DaemonConfigError, PreviousRecord, compactJson } from "./daemon-json";
 
 /** How the daemon is restarted after daemon.json changed. */
@@ -223,30 +226,44 @@ function b64(value: unknown): string {
   return Buffer.from(compactJson(value), "utf8").toString("base64");
 }
 
-function assign(name: string, value: string | number): string {
-  return `${name}=${shellQuote(String(value))}`;
+/** The shipped script both runs call, and its python3 helper. */
+export const DAEMON_APPLY_SCRIPT = "daemon-apply.sh";
+
+/** A run of provider/sh/daemon-apply.sh: every input is an environment variable. */
+export interface DaemonRun {
+  script: string;
+  env: Record<string, string>;
 }
 
-/** Header lines shared by both scripts: every value quoted once, used as "$DW_..." below. */
-function header(o: DaemonScriptCommon, mode: "apply" | "restore"): string[] {
+/** The variables both runs set (see the list at the top of provider/sh/daemon-apply.sh). */
+function commonEnv(o: DaemonScriptCommon, mode: "apply" | "restore"): Record<string, string> {
   const r = o.restart;
   const unit = unitName(r);
   const manageDropIn = r.kind === "systemd" && o.manageHostsDropIn !== false;
-  return [
-    "#!/bin/sh",
-    `# dockwire daemon.json ${mode} script (generated; needs sh, coreutils, python3 and the docker CLI)`,
-    assign("DW_MODE", mode),
-    assign("DW_CONFIG", o.configPath),
-    assign("DW_BACKUP", backupPath(o.configPath)),
-    assign("DW_RECORD", recordPath(o.configPath, o.recordTag ?? "default")),
-    assign("DW_RESTART_KIND", r.kind),
-    assign("DW_UNIT", unit),
-    assign("DW_RESTART_CMD", r.kind === "command" ? r.command : ""),
-    assign("DW_LOG_PATH", r.kind === "command" ? (r.logPath ?? "") : ""),
-    assign("DW_DOCKER_HOST", o.readiness.dockerHost ?? ""),
-    assign("DW_TIMEOUT", o.readiness.timeoutSeconds),
-    assign("DW_DROPIN", manageDropIn ? hostsDropInPath(unit, o.dropInDir) : ""),
-  ];
+  return {
+    DW_MODE: mode,
+    DW_CONFIG: o.configPath,
+    DW_BACKUP: backupPath(o.configPath),
+    DW_RECORD: recordPath(o.configPath, o.recordTag ?? "default"),
+    DW_RESTART_KIND: r.kind,
+    DW_UNIT: unit,
+    DW_RESTART_CMD: r.kind === "command" ? r.command : "",
+    DW_LOG_PATH: r.kind === "command" ? (r.logPath ?? "") : "",
+    DW_DOCKER_HOST: o.readiness.dockerHost ?? "",
+    DW_TIMEOUT: String(o.readiness.timeoutSeconds),
+    DW_DROPIN: manageDropIn ? hostsDropInPath(unit, o.dropInDir) : "",
+  };
+}
+
+/**
+ * A run as one `/bin/sh -c` command line, for a `@pulumi/command` Command (local or
+ * remote) or a shell by hand: `exec env DW_...=... sh -c SCRIPT dockwire`, each word through
+ * `shellQuote` (by {@link remoteCommandLine}), so no value is part of the script.
+ */
+export function daemonCommandLine(run: DaemonRun): string {
+  // exec: a signal to the shell that reads the line (an interrupted Command) reaches the
+  // script itself, which then rolls back.
+  return `exec ${remoteCommandLine(shippedScript(run.script), [], run.env)}`;
 }
 
 /**
@@ -261,7 +278,7 @@ function header(o: DaemonScriptCommon, mode: "apply" | "restore"): string[] {
  * Stdout: progress lines, the change (`key: before -> after`), and last
  * `DOCKWIRE_PREVIOUS={...}`; errors go to stderr.
  */
-export function applyScript(o: ApplyScriptOptions): string {
+export function applyRun(o: ApplyScriptOptions): DaemonRun {
   checkCommon(o);
   if (o.managed === null || typeof o.managed !== "object" || Array.isArray(o.managed) || Object.keys(o.managed).length === 0) {
     fail("managed", "must be a non-empty object of daemon.json keys to values.");
@@ -276,16 +293,23 @@ export function applyScript(o: ApplyScriptOptions): string {
       fail("expectBridge.address", `${JSON.stringify(bridge.address)} must be an IPv4 address with its prefix, e.g. "192.168.42.1/24".`);
     }
   }
-  return [
-    ...header(o, "apply"),
-    assign("DW_MANAGED_B64", b64(o.managed)),
-    assign("DW_PREVIOUS_B64", ""),
-    assign("DW_BRIDGE", bridge?.name ?? "docker0"),
-    assign("DW_BRIDGE_ADDR", bridge?.address ?? ""),
-    assign("DW_BRIDGE_AUTO", "0"),
-    assign("DW_PY", DAEMON_JSON_PY),
-    SCRIPT_BODY,
-  ].join("\n");
+  return {
+    script: DAEMON_APPLY_SCRIPT,
+    env: {
+      ...commonEnv(o, "apply"),
+      DW_MANAGED_B64: b64(o.managed),
+      DW_PREVIOUS_B64: "",
+      DW_BRIDGE: bridge?.name ?? "docker0",
+      DW_BRIDGE_ADDR: bridge?.address ?? "",
+      DW_BRIDGE_AUTO: "0",
+      DW_PY: DAEMON_JSON_PY,
+    },
+  };
+}
+
+/** {@link applyRun} as one command line ({@link daemonCommandLine}). */
+export function applyScript(o: ApplyScriptOptions): string {
+  return daemonCommandLine(applyRun(o));
 }
 
 /**
@@ -303,7 +327,7 @@ export function applyScript(o: ApplyScriptOptions): string {
  * steps: first with `bip` = that address (docker0 moves back), then without bip (the
  * file as it was). Without a recorded address it prints a note instead.
  */
-export function restoreScript(o: RestoreScriptOptions): string {
+export function restoreRun(o: RestoreScriptOptions): DaemonRun {
   checkCommon(o);
   if (o.previous !== undefined) {
     const p = o.previous;
@@ -311,16 +335,23 @@ export function restoreScript(o: RestoreScriptOptions): string {
       fail("previous", "must be a record { managed: string[], previous: { key: value } }.");
     }
   }
-  return [
-    ...header(o, "restore"),
-    assign("DW_MANAGED_B64", ""),
-    assign("DW_PREVIOUS_B64", o.previous === undefined ? "" : b64(o.previous)),
-    assign("DW_BRIDGE", "docker0"),
-    assign("DW_BRIDGE_ADDR", ""),
-    assign("DW_BRIDGE_AUTO", "1"),
-    assign("DW_PY", DAEMON_JSON_PY),
-    SCRIPT_BODY,
-  ].join("\n");
+  return {
+    script: DAEMON_APPLY_SCRIPT,
+    env: {
+      ...commonEnv(o, "restore"),
+      DW_MANAGED_B64: "",
+      DW_PREVIOUS_B64: o.previous === undefined ? "" : b64(o.previous),
+      DW_BRIDGE: "docker0",
+      DW_BRIDGE_ADDR: "",
+      DW_BRIDGE_AUTO: "1",
+      DW_PY: DAEMON_JSON_PY,
+    },
+  };
+}
+
+/** {@link restoreRun} as one command line ({@link daemonCommandLine}). */
+export function restoreScript(o: RestoreScriptOptions): string {
+  return daemonCommandLine(restoreRun(o));
 }
 
 /**
@@ -337,542 +368,4 @@ export function restoreScript(o: RestoreScriptOptions): string {
  *   `-H`/`--host` removed from ExecStart.
  * Exits 2 with a message on stderr for malformed input.
  */
-export const DAEMON_JSON_PY = String.raw`import base64, errno, json, os, re, sys
-
-def die(msg):
-    sys.stderr.write("dockwire: " + msg + "\n")
-    sys.exit(2)
-
-def canon(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-def render(obj):
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-def no_constant(name):
-    raise ValueError("invalid JSON constant " + name)
-
-def kind(v):
-    if v is None: return "null"
-    if isinstance(v, list): return "an array"
-    if isinstance(v, bool): return "a boolean"
-    if isinstance(v, (int, float)): return "a number"
-    if isinstance(v, str): return "a string"
-    return "an object"
-
-def parse_text(text, path):
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if text.strip() == "":
-        return {}
-    try:
-        obj = json.loads(text, parse_constant=no_constant)
-    except ValueError as e:
-        die("%s is not valid JSON (%s): it was left unchanged; fix or remove it, then apply again." % (path, e))
-    if not isinstance(obj, dict):
-        die("%s holds %s, not a JSON object: it was left unchanged; fix or remove it, then apply again." % (path, kind(obj)))
-    return obj
-
-def read_file(path):
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except (IOError, OSError) as e:
-        if e.errno == errno.ENOENT:
-            return None
-        die("cannot read %s (%s): nothing was changed." % (path, e.strerror))
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        die("%s is not UTF-8 text (%s): it was left unchanged; fix or remove it, then apply again." % (path, e))
-
-def as_record(v, where):
-    if isinstance(v, dict) and isinstance(v.get("managed"), list) and isinstance(v.get("previous"), dict) \
-            and all(isinstance(k, str) for k in v["managed"]):
-        r = {"managed": sorted(v["managed"]), "previous": v["previous"]}
-        if isinstance(v.get("bridge"), str):
-            r["bridge"] = v["bridge"]
-        return r
-    die("%s is not a dockwire record {managed: [...], previous: {...}}: remove it or fix it, then run again." % where)
-
-def read_record(path):
-    text = read_file(path)
-    if text is None:
-        return None
-    try:
-        v = json.loads(text)
-    except ValueError as e:
-        die("%s is not valid JSON (%s): remove it or fix it, then run again." % (path, e))
-    return as_record(v, path)
-
-def record_from_env():
-    out = os.environ.get("PULUMI_COMMAND_STDOUT", "")
-    lines = [l for l in out.split("\n") if l.startswith("DOCKWIRE_PREVIOUS=")]
-    if not lines:
-        return None
-    try:
-        return as_record(json.loads(lines[-1][len("DOCKWIRE_PREVIOUS="):]), "the DOCKWIRE_PREVIOUS line of PULUMI_COMMAND_STDOUT")
-    except ValueError:
-        return None
-
-def b64json(text, what):
-    try:
-        return json.loads(base64.b64decode(text.encode("ascii")).decode("utf-8"))
-    except Exception as e:
-        die("internal: cannot decode %s (%s)" % (what, e))
-
-def write_atomic(path, data, like, suffix=".dockwire.new"):
-    tmp = path + suffix
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if like is not None:
-        try:
-            st = os.stat(like)
-            os.chmod(tmp, st.st_mode & 0o7777)
-            os.chown(tmp, st.st_uid, st.st_gid)
-        except OSError:
-            pass
-    return tmp
-
-def put(outdir, name, text):
-    with open(os.path.join(outdir, name), "w") as f:
-        f.write(text)
-
-def bridge_address(name):
-    # The IPv4 address with prefix that the bridge has now, or None.
-    if not name:
-        return None
-    try:
-        import subprocess
-        out = subprocess.check_output(["ip", "-o", "-4", "addr", "show", "dev", name], stderr=subprocess.STDOUT)
-    except Exception:
-        return None
-    m = re.search(r" inet ([0-9.]+/[0-9]+) ", out.decode("utf-8", "replace"))
-    return m.group(1) if m else None
-
-def plan(mode, config, record_path, managed_b64, previous_b64, outdir, bridge):
-    text = read_file(config)
-    before = {} if text is None else parse_text(text, config)
-    after = dict(before)
-    stage = None
-    if mode == "apply":
-        managed = b64json(managed_b64, "the managed keys")
-        prior = read_record(record_path)
-        prior_managed = prior["managed"] if prior else []
-        prior_previous = prior["previous"] if prior else {}
-        for k in prior_managed:
-            if k in managed:
-                continue
-            if k in prior_previous:
-                after[k] = prior_previous[k]
-            else:
-                after.pop(k, None)
-        previous = {}
-        for k in managed:
-            after[k] = managed[k]
-            if k in prior_managed:
-                if k in prior_previous:
-                    previous[k] = prior_previous[k]
-            elif k in before:
-                previous[k] = before[k]
-        record = {"managed": sorted(managed), "previous": previous}
-        # bip set where it was unset: remember the bridge's address, since dockerd keeps
-        # the default bridge's last address in its network store once bip is unset again
-        if "bip" in managed and "bip" not in previous:
-            if prior and "bip" in prior_managed:
-                if isinstance(prior.get("bridge"), str):
-                    record["bridge"] = prior["bridge"]
-            else:
-                now = bridge_address(bridge)
-                if now:
-                    record["bridge"] = now
-        keys = sorted(managed)
-    else:
-        if previous_b64:
-            record = as_record(b64json(previous_b64, "the previous values"), "the previous values passed in")
-        else:
-            record = read_record(record_path) or record_from_env()
-        if record is None:
-            put(outdir, "norecord", "1")
-            put(outdir, "changed", "0")
-            return
-        for k in record["managed"]:
-            if k in record["previous"]:
-                after[k] = record["previous"][k]
-            else:
-                after.pop(k, None)
-        keys = record["managed"]
-        br = record.get("bridge")
-        if isinstance(br, str) and "bip" in record["managed"] and "bip" not in record["previous"] \
-                and "bip" not in after and "bridge" not in after and before.get("bip") != br:
-            stage = dict(after)
-            stage["bip"] = br
-    changed = canon(after) != canon(before)
-    diff = []
-    for k in sorted(set(before) | set(after)):
-        x = canon(before[k]) if k in before else "(unset)"
-        y = canon(after[k]) if k in after else "(unset)"
-        if x != y:
-            diff.append("%s: %s -> %s" % (k, x, y))
-    put(outdir, "record", canon(record) + "\n")
-    put(outdir, "diff", "".join(l + "\n" for l in diff))
-    put(outdir, "keys", ", ".join(keys))
-    put(outdir, "hosts", "1" if "hosts" in keys else "0")
-    bip = after.get("bip")
-    put(outdir, "bip", bip if changed and isinstance(bip, str) and bip != before.get("bip") else "")
-    put(outdir, "bipgone", "1" if "bip" in before and "bip" not in after and stage is None else "0")
-    put(outdir, "stagebip", stage["bip"] if stage is not None and changed else "")
-    # an apply that sets bip where it was unset: how to roll the bridge back, if needed
-    rb = record.get("bridge") if mode == "apply" and "bip" not in before and "bridge" not in before else None
-    put(outdir, "rbbip", rb if rb and changed else "")
-    put(outdir, "changed", "1" if changed else "0")
-    if changed:
-        like = config if text is not None else None
-        write_atomic(config, render(after).encode("utf-8"), like)
-        if stage is not None:
-            write_atomic(config, render(stage).encode("utf-8"), like, ".dockwire.stage")
-        if rb:
-            rbstage = dict(before)
-            rbstage["bip"] = rb
-            write_atomic(config, render(rbstage).encode("utf-8"), like, ".dockwire.rbstage")
-
-def dropin(show):
-    blocks = re.findall(r"argv\[\]=(.*?) ; ignore_errors=", show)
-    if len(blocks) != 1:
-        die("cannot read the unit's ExecStart from systemctl show (%r): write the drop-in by hand." % show.strip()[:300])
-    args = blocks[0].split()
-    out = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in ("-H", "--host"):
-            i += 2
-            continue
-        if a.startswith("--host=") or (a.startswith("-H") and len(a) > 2):
-            i += 1
-            continue
-        out.append(a)
-        i += 1
-    sys.stdout.write("# Written by dockwire: daemon.json sets \"hosts\", and dockerd refuses hosts given\n"
-                     "# both as a -H flag and in daemon.json, so ExecStart is cleared and set again without -H.\n"
-                     "[Service]\nExecStart=\nExecStart=" + " ".join(x.replace("%", "%%") for x in out) + "\n")
-
-def main(argv):
-    if len(argv) >= 1 and argv[0] == "plan" and len(argv) == 8:
-        plan(*argv[1:])
-    elif argv == ["render"]:
-        sys.stdout.write(render(parse_text(sys.stdin.read(), "stdin")))
-    elif argv == ["dropin"]:
-        dropin(sys.stdin.read())
-    else:
-        die("internal: bad arguments %r" % (argv,))
-
-main(sys.argv[1:])
-`;
-
-/**
- * The static part of both scripts. It reads only the DW_* variables of the header
- * (each quoted there); nothing here is interpolated from user input. (Written with
- * `@@{` for the shell's `$` + `{` so that the template literal leaves it alone.)
- */
-const SCRIPT_BODY = String.raw`
-set -u
-umask 022
-# fds 3 and 4 keep the script's own stdout and stderr: a signal trap runs while the
-# interrupted command's redirections are still in force (dash), so it writes there.
-exec 3>&1 4>&2
-dw_out() { printf 'dockwire: %s\n' "$*"; }
-dw_err() { printf 'dockwire: %s\n' "$*" >&2; }
-dw_die() { dw_err "$1"; exit "$2"; }
-dw_bounded() { # dw_bounded SECONDS CMD...
-  dw_s=$1; shift
-  if command -v timeout >/dev/null 2>&1; then timeout "$dw_s" "$@"; else "$@"; fi
-}
-
-# --- requirements (nothing is changed before they are met)
-command -v python3 >/dev/null 2>&1 || dw_die "python3 is required on the Docker host (dockwire merges $DW_CONFIG with it): install it (e.g. apt-get install python3-minimal) and run again; nothing was changed." 2
-command -v docker >/dev/null 2>&1 || dw_die "the docker CLI is required on the Docker host (dockwire checks that the daemon answers with 'docker info'): install it and run again; nothing was changed." 2
-for dw_c in cp mv rm mktemp date sleep tail head dirname grep sed; do
-  command -v "$dw_c" >/dev/null 2>&1 || dw_die "$dw_c is required on the Docker host; nothing was changed." 2
-done
-if [ "$DW_RESTART_KIND" = systemd ]; then
-  command -v systemctl >/dev/null 2>&1 || dw_die "systemctl is required for the systemd restart strategy (unit $DW_UNIT): use a restart command instead; nothing was changed." 2
-fi
-if [ -n "$DW_DOCKER_HOST" ]; then DOCKER_HOST=$DW_DOCKER_HOST; export DOCKER_HOST; fi
-
-DW_DIR=$(dirname "$DW_CONFIG")
-mkdir -p "$DW_DIR" || dw_die "cannot create the directory $DW_DIR; nothing was changed." 2
-DW_TMP=$(mktemp -d "@@{TMPDIR:-/tmp}/dockwire.XXXXXX") || dw_die "cannot create a temporary directory; nothing was changed." 2
-DW_LOCK="$DW_CONFIG.dockwire.lock"
-DW_LOCKED=0
-DW_STATE=idle
-DW_EXISTED=0
-DW_DROPIN_CHANGED=0
-DW_DROPIN_EXISTED=0
-DW_CONFIG_TOUCHED=0
-DW_RESTARTED=0
-dw_cleanup() {
-  rm -rf "$DW_TMP"
-  rm -f "$DW_CONFIG.dockwire.new" "$DW_CONFIG.dockwire.stage" "$DW_CONFIG.dockwire.rbstage" "$DW_RECORD.dockwire.new"
-  if [ "$DW_LOCKED" = 1 ]; then rm -rf "$DW_LOCK"; fi
-}
-dw_on_signal() { exit 130; }   # until something is changed; redefined below
-trap 'dw_cleanup' EXIT
-trap 'dw_on_signal' INT TERM HUP
-
-# --- lock (a directory; a lock left by a dead process is broken)
-dw_deadline=$(( $(date +%s) + DW_TIMEOUT ))
-while ! mkdir "$DW_LOCK" 2>/dev/null; do
-  dw_holder=$(cat "$DW_LOCK/pid" 2>/dev/null || true)
-  if [ -n "$dw_holder" ] && ! kill -0 "$dw_holder" 2>/dev/null; then
-    rm -rf "$DW_LOCK"
-    continue
-  fi
-  if [ "$(date +%s)" -ge "$dw_deadline" ]; then
-    dw_die "$DW_LOCK is held by another dockwire run (pid @@{dw_holder:-unknown}) for more than @@{DW_TIMEOUT}s: wait for it, or remove the directory if no such run is going on; nothing was changed." 2
-  fi
-  sleep 1
-done
-DW_LOCKED=1
-echo $$ >"$DW_LOCK/pid"
-
-# --- plan (python3 reads the file, computes the new text and writes CONFIG.dockwire.new)
-python3 -c "$DW_PY" plan "$DW_MODE" "$DW_CONFIG" "$DW_RECORD" "$DW_MANAGED_B64" "$DW_PREVIOUS_B64" "$DW_TMP" "$DW_BRIDGE" || exit 2
-if [ -f "$DW_TMP/norecord" ]; then
-  dw_out "no record of previous values for $DW_CONFIG ($DW_RECORD absent, none passed in, none in PULUMI_COMMAND_STDOUT): nothing to restore, the file was left as it is."
-  exit 0
-fi
-DW_KEYS=$(cat "$DW_TMP/keys")
-DW_HOSTS=$(cat "$DW_TMP/hosts")
-if [ "$DW_BRIDGE_AUTO" = 1 ] || [ -z "$DW_BRIDGE_ADDR" ]; then DW_BRIDGE_ADDR=$(cat "$DW_TMP/bip"); fi
-
-dw_finish() { # success: record, report
-  if [ "$DW_MODE" = apply ]; then
-    cp "$DW_TMP/record" "$DW_RECORD.dockwire.new" && mv -f "$DW_RECORD.dockwire.new" "$DW_RECORD" \
-      || dw_err "warning: could not write the record $DW_RECORD; delete will fall back to PULUMI_COMMAND_STDOUT"
-    printf 'DOCKWIRE_PREVIOUS=%s\n' "$(cat "$DW_TMP/record")"
-  else
-    rm -f "$DW_RECORD"
-    if [ "$(cat "$DW_TMP/bipgone" 2>/dev/null)" = 1 ]; then
-      dw_out "note: bip is unset again, but dockerd keeps the address docker0 has now while docker0 exists; for Docker's default range, stop the daemon, delete the bridge (ip link del docker0) and start it again."
-    fi
-    printf 'DOCKWIRE_RESTORED=%s\n' "$(cat "$DW_TMP/record")"
-  fi
-  exit 0
-}
-
-if [ "$(cat "$DW_TMP/changed")" != 1 ]; then
-  dw_out "$DW_CONFIG already has the wanted values of $DW_KEYS: nothing to change, the daemon was not restarted."
-  dw_finish
-fi
-
-# --- the daemon: restart and readiness
-DW_CHILD=""
-dw_restart() { # appends the restart's output to $DW_TMP/restart.out; returns its status
-  # In the background and waited for, so that a signal runs its trap at once (in wait,
-  # not inside a redirected command); fds 3 and 4 are not passed on to the daemon.
-  if [ "$DW_RESTART_KIND" = systemd ]; then
-    systemctl reset-failed "$DW_UNIT" >/dev/null 2>&1 3>&- 4>&- || true
-    dw_bounded "$DW_TIMEOUT" systemctl restart "$DW_UNIT" >>"$DW_TMP/restart.out" 2>&1 </dev/null 3>&- 4>&- &
-  else
-    dw_bounded "$DW_TIMEOUT" sh -c "$DW_RESTART_CMD" >>"$DW_TMP/restart.out" 2>&1 </dev/null 3>&- 4>&- &
-  fi
-  DW_CHILD=$!
-  wait "$DW_CHILD"
-  dw_restart_rc=$?
-  DW_CHILD=""
-  return "$dw_restart_rc"
-}
-dw_answers() {
-  dw_v=$(dw_bounded 10 docker info --format '{{.ServerVersion}}' 2>/dev/null) && [ -n "$dw_v" ]
-}
-dw_bridge_ok() { # dw_bridge_ok ADDR/PREFIX
-  if command -v ip >/dev/null 2>&1; then
-    ip -o -4 addr show dev "$DW_BRIDGE" 2>/dev/null | grep -qF " inet $1 "
-  else
-    [ "$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null)" = "@@{1%/*}" ]
-  fi
-}
-dw_wait() { # dw_wait [ADDR/PREFIX]: 0 when the daemon answers (and the bridge has ADDR) within DW_TIMEOUT s
-  dw_until=$(( $(date +%s) + DW_TIMEOUT ))
-  while :; do
-    if dw_answers; then
-      if [ -z "@@{1:-}" ] || dw_bridge_ok "$1"; then return 0; fi
-    fi
-    [ "$(date +%s)" -lt "$dw_until" ] || return 1
-    sleep 0.5
-  done
-}
-dw_reload() { dw_bounded "$DW_TIMEOUT" systemctl daemon-reload >>"$DW_TMP/restart.out" 2>&1; }
-
-# --- rollback: the files back byte for byte, then the daemon
-dw_rollback_files() {
-  if [ "$DW_CONFIG_TOUCHED" = 1 ]; then
-    if [ "$DW_EXISTED" = 1 ]; then
-      cp -p "$DW_BACKUP" "$DW_CONFIG.dockwire.new" && mv -f "$DW_CONFIG.dockwire.new" "$DW_CONFIG" \
-        || dw_err "could not restore $DW_CONFIG from $DW_BACKUP: copy it back by hand"
-    else
-      rm -f "$DW_CONFIG"
-    fi
-  fi
-  if [ "$DW_DROPIN_CHANGED" = 1 ]; then
-    if [ "$DW_DROPIN_EXISTED" = 1 ]; then
-      cp -p "$DW_TMP/dropin.bak" "$DW_DROPIN" || dw_err "could not restore $DW_DROPIN (its copy is lost with $DW_TMP)"
-    else
-      rm -f "$DW_DROPIN"
-    fi
-    dw_reload || true
-  fi
-  sync 2>/dev/null || true
-}
-dw_rollback_daemon() { # restart with the rolled-back files; 0 when the daemon answers
-  dw_rb_bip=$(cat "$DW_TMP/rbbip" 2>/dev/null || true)
-  if [ -n "$dw_rb_bip" ] && [ -f "$DW_CONFIG.dockwire.rbstage" ] && ! dw_bridge_ok "$dw_rb_bip"; then
-    # dockerd would keep the new bridge address with bip unset: first bip = the old address
-    DW_CONFIG_TOUCHED=1
-    mv -f "$DW_CONFIG.dockwire.rbstage" "$DW_CONFIG" && dw_restart && dw_wait "$dw_rb_bip" \
-      || dw_err "could not bring $DW_BRIDGE back to $dw_rb_bip"
-    dw_rollback_files
-  fi
-  dw_restart && dw_wait ""
-}
-dw_on_signal() {
-  trap '' INT TERM HUP
-  exec 1>&3 2>&4
-  if [ "$DW_STATE" != idle ]; then
-    dw_err "interrupted: rolling $DW_CONFIG back to its previous content"
-    # let a restart in flight finish first (it is bounded by the timeout)
-    if [ -n "$DW_CHILD" ]; then wait "$DW_CHILD" 2>/dev/null || true; DW_CHILD=""; fi
-    dw_rollback_files
-    if [ "$DW_RESTARTED" = 1 ]; then
-      if dw_rollback_daemon; then
-        dw_err "rolled back; the daemon answers again"
-      else
-        dw_err "rolled back, but the daemon does not answer after restarting it again: check the host now"
-      fi
-    else
-      dw_err "rolled back before the daemon was restarted"
-    fi
-  fi
-  exit 130
-}
-
-# --- systemd: the drop-in that clears -H when daemon.json sets hosts (before the file changes)
-if [ -n "$DW_DROPIN" ] && [ "$DW_HOSTS" = 1 ]; then
-  if [ -e "$DW_DROPIN" ]; then DW_DROPIN_EXISTED=1; cp -p "$DW_DROPIN" "$DW_TMP/dropin.bak"; fi
-  DW_STATE=writing
-  if [ "$DW_MODE" = apply ]; then
-    if ! systemctl show -p ExecStart --value "$DW_UNIT" >"$DW_TMP/execstart" 2>&1 \
-       || ! python3 -c "$DW_PY" dropin <"$DW_TMP/execstart" >"$DW_TMP/dropin.new"; then
-      dw_die "cannot compute the drop-in $DW_DROPIN from the ExecStart of $DW_UNIT ($(head -c 300 "$DW_TMP/execstart")); nothing was changed." 2
-    fi
-    if [ "$DW_DROPIN_EXISTED" = 1 ] && [ "$(cat "$DW_TMP/dropin.new")" = "$(cat "$DW_DROPIN")" ]; then
-      :
-    else
-      DW_DROPIN_CHANGED=1
-      mkdir -p "$(dirname "$DW_DROPIN")" && cp "$DW_TMP/dropin.new" "$DW_DROPIN.dockwire.new" && mv -f "$DW_DROPIN.dockwire.new" "$DW_DROPIN" \
-        || { dw_rollback_files; dw_die "cannot write $DW_DROPIN; it was rolled back, $DW_CONFIG was not changed." 2; }
-      dw_out "wrote $DW_DROPIN (ExecStart without -H, since daemon.json sets hosts)"
-    fi
-  elif [ "$DW_DROPIN_EXISTED" = 1 ]; then
-    DW_DROPIN_CHANGED=1
-    rm -f "$DW_DROPIN"
-    dw_out "removed $DW_DROPIN"
-  fi
-  if [ "$DW_DROPIN_CHANGED" = 1 ] && ! dw_reload; then
-    dw_rollback_files
-    dw_die "systemctl daemon-reload failed after changing $DW_DROPIN: $(tail -n 5 "$DW_TMP/restart.out"); it was rolled back, $DW_CONFIG was not changed." 2
-  fi
-fi
-
-# --- backup (byte for byte), then each step: put the file in place, restart, verify
-if [ -e "$DW_CONFIG" ]; then
-  DW_EXISTED=1
-  cp -p "$DW_CONFIG" "$DW_BACKUP.dockwire.new" && mv -f "$DW_BACKUP.dockwire.new" "$DW_BACKUP" \
-    || { dw_rollback_files; dw_die "cannot back up $DW_CONFIG to $DW_BACKUP; nothing was changed." 2; }
-else
-  rm -f "$DW_BACKUP"
-fi
-DW_WHY=""
-dw_step() { # dw_step FILE EXPECTED_BRIDGE_ADDR: 0 when the daemon runs with FILE as config
-  DW_CONFIG_TOUCHED=1
-  if ! mv -f "$1" "$DW_CONFIG"; then DW_WHY="cannot replace $DW_CONFIG"; return 1; fi
-  sync 2>/dev/null || true
-  dw_t0=$(date +%s)
-  DW_RESTARTED=1
-  dw_restart
-  dw_rc=$?
-  if [ "$dw_rc" != 0 ]; then
-    if [ "$DW_RESTART_KIND" = systemd ]; then DW_WHY="systemctl restart $DW_UNIT exited $dw_rc"; else DW_WHY="the restart command exited $dw_rc"; fi
-    [ "$dw_rc" != 124 ] || DW_WHY="$DW_WHY (timed out after @@{DW_TIMEOUT}s)"
-    return 1
-  fi
-  if ! dw_wait "$2"; then
-    if dw_answers; then
-      DW_WHY="the daemon answers but bridge $DW_BRIDGE does not have $2 after @@{DW_TIMEOUT}s"
-    else
-      DW_WHY="the daemon did not answer within @@{DW_TIMEOUT}s of the restart"
-    fi
-    return 1
-  fi
-  if [ -n "$2" ]; then
-    dw_out "the daemon answers again after $(( $(date +%s) - dw_t0 ))s; bridge $DW_BRIDGE has $2"
-  else
-    dw_out "the daemon answers again after $(( $(date +%s) - dw_t0 ))s"
-  fi
-  return 0
-}
-DW_STATE=writing
-dw_out "updated $DW_CONFIG ($DW_MODE of $DW_KEYS):"
-sed 's/^/  /' "$DW_TMP/diff"
-DW_STAGE_BIP=$(cat "$DW_TMP/stagebip" 2>/dev/null || true)
-dw_ok=1
-if [ -n "$DW_STAGE_BIP" ]; then
-  # dockerd keeps the default bridge's last address once bip is unset: first bring docker0
-  # back to the address it had before dockwire set bip, then unset bip.
-  dw_out "first with bip $DW_STAGE_BIP (docker0's address before dockwire set bip), then without it"
-  dw_step "$DW_CONFIG.dockwire.stage" "$DW_STAGE_BIP" || dw_ok=0
-  if [ "$dw_ok" = 1 ]; then dw_step "$DW_CONFIG.dockwire.new" "$DW_STAGE_BIP" || dw_ok=0; fi
-else
-  dw_step "$DW_CONFIG.dockwire.new" "$DW_BRIDGE_ADDR" || dw_ok=0
-fi
-if [ "$dw_ok" = 1 ]; then dw_finish; fi
-
-# --- failure: keep the daemon's own words, roll back, restart, verify
-{
-  if [ "$DW_RESTART_KIND" = systemd ]; then
-    dw_bounded 10 journalctl -u "$DW_UNIT" -n 20 --no-pager 2>&1 || cat "$DW_TMP/restart.out"
-  else
-    cat "$DW_TMP/restart.out"
-    if [ -n "$DW_LOG_PATH" ] && [ -f "$DW_LOG_PATH" ]; then
-      echo "--- last lines of $DW_LOG_PATH:"
-      tail -n 20 "$DW_LOG_PATH"
-    fi
-  fi
-} >"$DW_TMP/diag" 2>&1
-DW_CAUSE=$(grep -E 'failed to start daemon|unable to configure|unable to parse|the following directives|level=fatal|Error starting daemon|invalid|conflicts with' "$DW_TMP/diag" | grep -v 'level=info' | tail -n 1)
-[ -n "$DW_CAUSE" ] || DW_CAUSE=$(grep -v 'level=info' "$DW_TMP/diag" | grep -v '^[[:space:]]*$' | tail -n 1)
-: >"$DW_TMP/restart.out"
-dw_rollback_files
-DW_STATE=idle
-DW_RC=1
-if dw_rollback_daemon; then
-  DW_AFTER="it was rolled back to its previous content (byte for byte) and the daemon answers again"
-else
-  DW_RC=3
-  DW_AFTER="it was rolled back to its previous content (byte for byte), but the daemon STILL DOES NOT ANSWER after restarting it again: check the host now"
-  cat "$DW_TMP/restart.out" >>"$DW_TMP/diag"
-fi
-{
-  echo "dockwire: daemon output:"
-  sed 's/^/  /' "$DW_TMP/diag"
-  echo "dockwire: the $DW_MODE of $DW_KEYS to $DW_CONFIG failed: $DW_WHY."
-  echo "dockwire: cause: @@{DW_CAUSE:-(the daemon printed no error)}"
-  echo "dockwire: $DW_CONFIG: $DW_AFTER."
-} >&2
-exit "$DW_RC"
-`.replace(/@@\{/g, "$" + "{");
+export const DAEMON_JSON_PY: string = shippedScript("daemon-json.py");

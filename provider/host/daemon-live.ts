@@ -14,7 +14,16 @@
  * @module
  */
 import { SshConnection, connectionOf, connectionProblems, isLegacy, runOnHost, shippedScript, targetOf } from "../hostexec";
-import { DaemonScriptCommon, PREVIOUS_PREFIX, RestartStrategy, applyScript, parsePreviousLine, restoreScript } from "./daemon-apply";
+import {
+  DaemonScriptCommon,
+  PREVIOUS_PREFIX,
+  RestartStrategy,
+  applyRun,
+  applyScript,
+  parsePreviousLine,
+  restoreRun,
+  restoreScript,
+} from "./daemon-apply";
 import { DaemonConfigError, PreviousRecord, compactJson } from "./daemon-json";
 
 /** Version of the state layout written by this module. */
@@ -118,9 +127,13 @@ async function readFile(connection: SshConnection | undefined, spec: DaemonSpec)
 async function apply(news: Record<string, unknown>) {
   const spec = specOf(news);
   const connection = connectionOf(news);
-  const script = applyScript({ ...common(spec), managed: spec.managed });
+  const run = applyRun({ ...common(spec), managed: spec.managed });
   const timeoutMs = (spec.readiness.timeoutSeconds * 4 + 60) * 1000;
-  const out = await runOnHost(connection, script, [], { what: `daemon.json ${spec.configPath}: apply`, timeoutMs });
+  const out = await runOnHost(connection, shippedScript(run.script), [], {
+    what: `daemon.json ${spec.configPath}: apply`,
+    env: run.env,
+    timeoutMs,
+  });
   const previous = parsePreviousLine(out.stdout);
   const file = await readFile(connection, spec);
   return {
@@ -142,7 +155,7 @@ export const provider = {
     const failures = connectionProblems(news.connection);
     try {
       const s = specOf(news);
-      applyScript({ ...common(s), managed: s.managed });
+      applyRun({ ...common(s), managed: s.managed });
     } catch (e) {
       failures.push({ property: e instanceof DaemonConfigError ? e.field : "settings", reason: (e as Error).message });
     }
@@ -191,11 +204,13 @@ export const provider = {
     const applied = specOf((props.applied ?? props) as Record<string, unknown>);
     const previous = props.previous as PreviousRecord | undefined;
     // The record on the host comes first; the one in the state is the fallback.
-    const env = previous === undefined ? undefined : { PULUMI_COMMAND_STDOUT: `${PREVIOUS_PREFIX}${compactJson(previous)}` };
+    const fallback: Record<string, string> =
+      previous === undefined ? {} : { PULUMI_COMMAND_STDOUT: `${PREVIOUS_PREFIX}${compactJson(previous)}` };
+    const run = restoreRun(common(applied));
     const timeoutMs = (applied.readiness.timeoutSeconds * 6 + 60) * 1000;
-    await runOnHost(connectionOf(props), restoreScript(common(applied)), [], {
+    await runOnHost(connectionOf(props), shippedScript(run.script), [], {
       what: `daemon.json ${applied.configPath}: restore`,
-      env,
+      env: { ...run.env, ...fallback },
       timeoutMs,
     });
   },

@@ -468,11 +468,11 @@ function run(command: string, ...args: string[]): HostRun {
 
 /**
  * A run as one `/bin/sh -c` command line for a `@pulumi/command` Command (local or
- * remote): `sh -c SCRIPT dockwire ARG...`, the shipped script's text and each argument
+ * remote): `exec sh -c SCRIPT dockwire ARG...`, the shipped script's text and each argument
  * passed through {@link shellQuote}, so no value is ever part of the script itself.
  */
 export function commandLine(r: HostRun): string {
-  return ["sh", "-c", shippedScript(r.script), "dockwire", ...r.args].map(shellQuote).join(" ");
+  return `exec ${["sh", "-c", shippedScript(r.script), "dockwire", ...r.args].map(shellQuote).join(" ")}`;
 }
 
 /** Both runs as command lines ({@link commandLine}). */

@@ -83,8 +83,8 @@ test.serial("remote: a connection is a secret input of the same resource; the sc
   t.is(cmd.inputs.configPath, "/srv/docker/it's/daemon.json");
   const scripts = daemonScripts(cmd.inputs);
   // the pieces are quoted: sh reads back the exact values
-  t.true(scripts.create.includes(`DW_CONFIG='/srv/docker/it'"'"'s/daemon.json'`));
-  t.true(scripts.create.includes(`DW_RESTART_CMD='rc-service docker restart'`));
+  t.true(scripts.create.includes(` 'DW_CONFIG=/srv/docker/it'"'"'s/daemon.json' `));
+  t.true(scripts.create.includes(` 'DW_RESTART_CMD=rc-service docker restart' `));
   const v = headerValues(scripts.create);
   t.is(v.DW_CONFIG, "/srv/docker/it's/daemon.json");
   t.is(v.DW_RESTART_KIND, "command");

@@ -1,14 +1,22 @@
 import { execFileSync } from "node:child_process";
 
-/** The DW_* variables a DaemonConfig script's header sets, as sh reads them back. */
-export function headerValues(script: string): Record<string, string> {
-  const header = script.slice(0, script.indexOf("\nset -u\n"));
-  const names = [...header.matchAll(/^(DW_[A-Z0-9_]+)=/gm)].map((m) => m[1]).filter((n) => n !== "DW_PY");
-  const printer = names.map((n) => `printf '%s\\0%s\\0' ${n} "$${n}"`).join("; ");
-  const out = execFileSync("/bin/sh", ["-c", `${header}\n${printer}`]).toString("utf8");
-  const parts = out.split("\0");
+/** The words of a command line, as sh reads them. */
+export function shWords(commandLine: string): string[] {
+  const out = execFileSync("/bin/sh", ["-c", `printf '%s\\0' ${commandLine}`]).toString("utf8");
+  return out.split("\0").slice(0, -1);
+}
+
+/**
+ * The DW_* variables a DaemonConfig command line (`exec env DW_...=... sh -c SCRIPT dockwire`)
+ * gives its script, as sh reads them back (DW_PY, the helper's text, left out).
+ */
+export function headerValues(commandLine: string): Record<string, string> {
+  const words = shWords(commandLine);
   const values: Record<string, string> = {};
-  for (let i = 0; i + 1 < parts.length; i += 2) values[parts[i]] = parts[i + 1];
+  for (const w of words.slice(words.indexOf("env") + 1, words.indexOf("sh"))) {
+    const m = /^(DW_[A-Z0-9_]+)=([\s\S]*)$/.exec(w);
+    if (m && m[1] !== "DW_PY") values[m[1]] = m[2];
+  }
   return values;
 }
 

@@ -3,11 +3,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { decodeB64Json as decode, headerValues } from "../lib/script-header";
+import { shippedScript } from "../../provider/hostexec";
+import { decodeB64Json as decode, headerValues, shWords } from "../lib/script-header";
 import {
   ApplyScriptOptions,
   DAEMON_JSON_PY,
   PreviousRecord,
+  applyRun,
   applyScript,
   backupPath,
   hostsDropInPath,
@@ -83,19 +85,36 @@ test("restore header: previous values passed in travel base64-encoded", (t) => {
   t.is(v.DW_BRIDGE_AUTO, "1");
 });
 
-test("generated scripts parse with sh -n", (t) => {
-  for (const script of [applyScript(base), restoreScript(base), applyScript({ ...base, restart: { kind: "command", command: "true" } })]) {
-    const r = spawnSync("/bin/sh", ["-n"], { input: script });
+test("the shipped script parses with sh -n, and so does each command line", (t) => {
+  t.is(spawnSync("/bin/sh", ["-n"], { input: shippedScript("daemon-apply.sh") }).status, 0);
+  for (const line of [applyScript(base), restoreScript(base), applyScript({ ...base, restart: { kind: "command", command: "true" } })]) {
+    const r = spawnSync("/bin/sh", ["-n"], { input: line });
     t.is(r.status, 0, r.stderr.toString());
   }
 });
 
-test("scripts read user values only through the header", (t) => {
-  const script = applyScript({ ...base, managed: { "log-level": "UNIQUE-VALUE-42" } });
-  const body = script.slice(script.indexOf("\nset -u\n"));
-  t.false(body.includes("UNIQUE-VALUE-42"));
-  t.false(body.includes("@@{"));
-  t.true(body.includes('"${TMPDIR:-/tmp}'));
+test("values reach the script only as environment words: the command line is env, the DW_ words, then the shipped text", (t) => {
+  const run = applyRun({ ...base, managed: { "log-level": "warn" }, restart: { kind: "command", command: "echo UNIQUE-VALUE-42" } });
+  t.is(run.script, "daemon-apply.sh");
+  t.is(run.env.DW_RESTART_CMD, "echo UNIQUE-VALUE-42");
+  t.is(run.env.DW_PY, DAEMON_JSON_PY);
+  const words = shWords(
+    applyScript({ ...base, managed: { "log-level": "warn" }, restart: { kind: "command", command: "echo UNIQUE-VALUE-42" } }),
+  );
+  t.deepEqual(words.slice(-4), ["sh", "-c", shippedScript("daemon-apply.sh"), "dockwire"]);
+  t.deepEqual(words.slice(0, -4), ["exec", "env", ...Object.entries(run.env).map(([k, v]) => `${k}=${v}`)]);
+  t.false(shippedScript("daemon-apply.sh").includes("UNIQUE-VALUE-42"));
+});
+
+test("the shipped script refuses to run without its inputs, naming the missing variable", (t) => {
+  const env = { ...applyRun(base).env };
+  delete (env as Record<string, string | undefined>).DW_TIMEOUT;
+  const r = spawnSync("/bin/sh", ["-c", shippedScript("daemon-apply.sh"), "dockwire"], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: "utf8",
+  });
+  t.is(r.status, 2);
+  t.is(r.stderr, "dockwire: daemon-apply.sh: the environment variable DW_TIMEOUT is not set (see the list at the top of this script)\n");
 });
 
 test("paths", (t) => {

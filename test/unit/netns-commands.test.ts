@@ -168,11 +168,18 @@ test("linuxBridgeRuns and routeRuns: exact arguments", (t) => {
 
 test("the *Commands builders give the same runs as one quoted sh -c command line each", (t) => {
   const { create } = netnsCommands({ name: "r1" });
-  t.is(create, ["sh", "-c", shippedScript("netns.sh"), "dockwire", "netns-create", "r1"].map(shellQuote).join(" "));
+  t.is(create, `exec ${["sh", "-c", shippedScript("netns.sh"), "dockwire", "netns-create", "r1"].map(shellQuote).join(" ")}`);
   t.deepEqual(vethCommands(SEED_003), commandScripts(vethRuns(SEED_003)));
   // The command line is a word list a shell reads back exactly.
   const words = execFileSync("/bin/sh", ["-c", `printf '%s\\0' ${commandLine(vethRuns(SEED_003).create)}`], { encoding: "utf8" });
-  t.deepEqual(words.split("\0").slice(0, -1), ["sh", "-c", shippedScript("netns.sh"), "dockwire", ...vethRuns(SEED_003).create.args]);
+  t.deepEqual(words.split("\0").slice(0, -1), [
+    "exec",
+    "sh",
+    "-c",
+    shippedScript("netns.sh"),
+    "dockwire",
+    ...vethRuns(SEED_003).create.args,
+  ]);
 });
 
 // ---------------------------------------------------------------- the script, against a model of ip
