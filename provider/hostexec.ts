@@ -276,3 +276,13 @@ export function shippedScript(name: string): string {
   }
   throw new Error(`dockwire: the shipped script ${name} is missing (looked in ${candidates.join(", ")}): reinstall the package`);
 }
+
+/**
+ * A shipped script run as one `/bin/sh -c` command line, for a `@pulumi/command` Command
+ * (local or remote) or a shell by hand: `exec sh -c SCRIPT dockwire ARG...`, the script's
+ * text and each argument through {@link shellQuote}, so no value is ever part of the script.
+ * (exec: a signal to the shell that reads the line reaches the script itself.)
+ */
+export function scriptCommandLine(name: string, args: readonly string[]): string {
+  return `exec ${["sh", "-c", shippedScript(name), "dockwire", ...args].map(shellQuote).join(" ")}`;
+}

@@ -25,8 +25,7 @@
  *
  * @module
  */
-import { shippedScript } from "../hostexec";
-import { shellQuote } from "../shell";
+import { scriptCommandLine } from "../hostexec";
 import { validateInterfaceName, validateNamespaceName } from "./names";
 
 /** The shipped script (provider/sh) every run of this module calls. */
@@ -466,13 +465,9 @@ function run(command: string, ...args: string[]): HostRun {
   return { script: NETNS_SCRIPT, args: [command, ...args] };
 }
 
-/**
- * A run as one `/bin/sh -c` command line for a `@pulumi/command` Command (local or
- * remote): `exec sh -c SCRIPT dockwire ARG...`, the shipped script's text and each argument
- * passed through {@link shellQuote}, so no value is ever part of the script itself.
- */
+/** A run as one `/bin/sh -c` command line ({@link scriptCommandLine}). */
 export function commandLine(r: HostRun): string {
-  return `exec ${["sh", "-c", shippedScript(r.script), "dockwire", ...r.args].map(shellQuote).join(" ")}`;
+  return scriptCommandLine(r.script, r.args);
 }
 
 /** Both runs as command lines ({@link commandLine}). */
