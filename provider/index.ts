@@ -15,4 +15,5 @@ export * from "./host";
 export * as ipam from "./ipam";
 export * as ports from "./ports";
 export * as netns from "./netns";
+export * as plan from "./plan";
 export { shellQuote } from "./shell";

@@ -2,12 +2,13 @@
 # Host tools the integration tests drive directly, installed from Debian when missing:
 # ip (iproute2), nsenter (util-linux), openssl (TLS lab certificates), sshd/ssh/ssh-keygen
 # (the SSH lab host), python3 (DaemonConfig's scripts merge JSON with it), busybox
-# (ping in namespaces when iputils-ping is absent), shellcheck (the lint layer). Idempotent;
-# a no-op when all are there.
+# (ping in namespaces when iputils-ping is absent), shellcheck (the lint layer), chromium
+# (headless, renders `dockwire plan`'s SVG in test/integration/plan-render.test.ts).
+# Idempotent; a no-op when all are there.
 set -euo pipefail
 declare -A PKG=([ip]=iproute2 [nsenter]=util-linux [openssl]=openssl [/usr/sbin/sshd]=openssh-server
   [ssh]=openssh-client [ssh-keygen]=openssh-client [python3]=python3 [busybox]=busybox-static
-  [shellcheck]=shellcheck)
+  [shellcheck]=shellcheck [chromium]=chromium)
 missing=()
 for cmd in "${!PKG[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("${PKG[$cmd]}")
