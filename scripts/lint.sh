@@ -4,6 +4,8 @@
 #   2. prettier --check of every TypeScript, JavaScript and JSON file (.prettierrc.json)
 #   3. shellcheck of every shell script of the project: the ones the package ships
 #      (provider/sh/), scripts/, bench/ and .ci/run
+#   4. actionlint of the GitHub Actions workflows (.github/workflows; scripts/actionlint.sh
+#      builds the pinned version once), with shellcheck over their run: steps
 # Each runs even if an earlier one failed; any failure fails the run, naming the check.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -21,6 +23,12 @@ if command -v shellcheck >/dev/null 2>&1; then
   check shellcheck shellcheck "${shells[@]}"
 else
   echo "lint.sh: shellcheck is not installed (scripts/host-tools.sh installs it): FAILED" >&2
+  status=1
+fi
+if al=$(bash scripts/actionlint.sh); then
+  check actionlint "$al" -shellcheck "$(command -v shellcheck || true)" .github/workflows/*.yml
+else
+  echo "lint.sh: actionlint could not be found or built: FAILED" >&2
   status=1
 fi
 exit $status
