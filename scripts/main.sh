@@ -3,7 +3,9 @@
 # Docker daemon with a local state backend, and prints the cluster state.
 #
 #   bash scripts/main.sh up [STACK]        # default STACK: redis-cluster
-#   bash scripts/main.sh preview [STACK]
+#   bash scripts/main.sh preview [STACK]   # `npm run preview -- STACK`: the pull-request view,
+#                                          # Pulumi's diff and the address plan (scripts/pr-preview.sh)
+#                                          # of the deployed stack against the folder's program
 #   bash scripts/main.sh refresh [STACK]
 #   bash scripts/main.sh down [STACK]      # destroys the stack (the daemon keeps running;
 #                                          # `bash scripts/daemon.sh down` stops it)
@@ -22,6 +24,9 @@ bash scripts/images.sh
 toolchain_env=$(bash scripts/toolchain.sh env)
 eval "$toolchain_env"
 npm run --silent build
+if [ "$op" = preview ]; then
+  exec bash scripts/pr-preview.sh "$stack" "$PWD/.dockwire/preview/$stack"
+fi
 if [ "$op" = env ]; then
   printf 'export DOCKER_HOST=%q\n' "$DOCKER_HOST"
   echo "$toolchain_env"
