@@ -96,6 +96,15 @@ export interface AppContainerArgs {
   uploads?: { file: string; content: pulumi.Input<string> }[];
   /** Restart policy: `no`, `on-failure`, `always`, `unless-stopped`. Defaults to `no`. */
   restart?: "no" | "on-failure" | "always" | "unless-stopped";
+  /**
+   * Seconds the container gets to exit after SIGTERM when it is deleted or replaced, before
+   * it is killed (`docker stop -t`; the docker provider's `destroyGraceSeconds`). Default 0,
+   * as @pulumi/docker: killed at once, the fastest delete. Set it for a service whose data
+   * outlives the container (a volume kept across a replacement) so it can flush on SIGTERM;
+   * a process that exits on SIGTERM costs no more than that, one that ignores it (a shell
+   * as PID 1) costs the whole grace on every delete. 0 to 3600.
+   */
+  stopGraceSeconds?: number;
 }
 
 /**
@@ -140,6 +149,10 @@ export class AppContainer extends pulumi.ComponentResource {
         });
         return { name: typeof ref === "string" ? ref : ref.networkName, ...attach };
       });
+      const grace = args.stopGraceSeconds;
+      if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 3600)) {
+        throw new Error(`stopGraceSeconds ${JSON.stringify(grace)} must be a whole number of seconds from 0 to 3600, e.g. 10.`);
+      }
       currentHostPorts().register(`container "${containerName}"`, ports);
       return { containerName, mode, ports, networks };
     });
@@ -172,6 +185,7 @@ export class AppContainer extends pulumi.ComponentResource {
           ? { uploads: [...args.uploads].sort((a, b) => (a.file < b.file ? -1 : 1)).map((u) => ({ file: u.file, content: u.content })) }
           : {}),
         ...(args.restart ? { restart: args.restart } : {}),
+        ...(args.stopGraceSeconds ? { destroyGraceSeconds: args.stopGraceSeconds } : {}),
       },
       { parent: this },
     );

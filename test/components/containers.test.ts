@@ -42,6 +42,24 @@ test.serial("AppContainer: ports normalized, network with alias and a checked st
   });
 });
 
+test.serial("AppContainer: stopGraceSeconds becomes the provider's destroyGraceSeconds; unset or 0 registers nothing", async (t) => {
+  const rs = await captureResources(() => {
+    new AppContainer("a", { image: "x", stopGraceSeconds: 10 });
+    new AppContainer("b", { image: "x", stopGraceSeconds: 0 });
+    new AppContainer("c", { image: "x" });
+  });
+  t.deepEqual(
+    ofType(rs, "docker:index/container:Container")
+      .map((r) => [r.name, r.inputs.destroyGraceSeconds])
+      .sort(),
+    [
+      ["a", 10],
+      ["b", undefined],
+      ["c", undefined],
+    ],
+  );
+});
+
 test.serial(
   "AppContainer: network modes host, none and container:NAME (the program's container by its id, as the daemon reports it)",
   async (t) => {
@@ -94,6 +112,11 @@ const bad: [string, () => unknown, string][] = [
     "unsafe container name",
     () => new AppContainer("web", { image: "x", containerName: "web$(id)" }),
     'dockwire:containers:AppContainer "web": containerName "web$(id)" is not a valid container name: use letters, digits, "_", "." and "-", starting with a letter or digit.',
+  ],
+  [
+    "a fractional stop grace",
+    () => new AppContainer("web", { image: "x", stopGraceSeconds: 2.5 }),
+    'dockwire:containers:AppContainer "web": stopGraceSeconds 2.5 must be a whole number of seconds from 0 to 3600, e.g. 10.',
   ],
 ];
 for (const [title, build, message] of bad) {

@@ -4,12 +4,10 @@
 // npm test) exits non-zero, naming each check and counting the failure.
 import test from "ava";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { run } from "./lib/exec";
-
-const repo = path.resolve(__dirname, "../../..");
+import { copyCheckout } from "./lib/checkout";
 
 /** Runs a command to its end whatever its status (bounded), returning status and output. */
 function runStatus(file: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number; out: string }> {
@@ -26,9 +24,7 @@ test.serial(
   async (t) => {
     const copy = await mkdtemp(path.join(tmpdir(), "dw-lint-"));
     t.teardown(() => rm(copy, { recursive: true, force: true }));
-    const files = (await run("git", ["ls-files", "-co", "--exclude-standard"], { cwd: repo })).stdout.split("\n").filter((f) => f !== "");
-    for (const f of files) await cp(path.join(repo, f), path.join(copy, f), { recursive: true }).catch(() => undefined);
-    await symlink(path.join(repo, "node_modules"), path.join(copy, "node_modules"));
+    await copyCheckout(copy);
     await writeFile(
       path.join(copy, "provider", "lint-probe.ts"),
       "export async function probe(): Promise<void> {\n  await Promise.resolve();\n}\n\nexport function leak(): void {\n  probe();\n}\n",

@@ -5,32 +5,19 @@
 // stack's config; then exactly what the workflow runs (scripts/pr-preview.sh), against a
 // stand-in daemon that only answers pings. Pulumi's diff must show that change and nothing else, the
 // address plan must show it before and after, and no secret may appear in anything printed.
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as http from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
+import { copyCheckout } from "./lib/checkout";
 import { engineTest } from "./lib/engine";
 import { dockerHost, images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 
 const STACK_PIECES = ["pulumi-language-nodejs", "pulumi-resource-docker", "pulumi-resource-command"];
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const SECRET = `s3cr3t-${process.pid}-value`;
 const PASSPHRASE = `pass-${process.pid}-phrase`;
-
-/** A checkout of the repository as CI has it: the files git knows, plus the built dist/ and node_modules/. */
-async function checkout(dir: string): Promise<void> {
-  const { stdout } = await run("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: repoRoot });
-  for (const file of stdout.split("\0").filter((f) => f !== "")) {
-    await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
-    await cp(path.join(repoRoot, file), path.join(dir, file), { verbatimSymlinks: true }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "ENOENT") throw e; // a file deleted in the work tree but not yet in git
-    });
-  }
-  await symlink(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-  await symlink(path.join(repoRoot, "dist"), path.join(dir, "dist"));
-}
 
 interface PreviewStep {
   op: string;
@@ -84,7 +71,7 @@ engineTest(
     });
 
     // main: deployed, state in the backend folder.
-    await checkout(main);
+    await copyCheckout(main, { dist: true });
     await pulumi(dir(main), ["stack", "init", stack]);
     const deployed = { prefix, image: images.app, subnet: "172.40.0.0/16", clientPortBase: String(base), busPortBase: String(base + 10) };
     for (const [k, v] of Object.entries(deployed)) await pulumi(dir(main), ["config", "set", k, v, "--stack", stack]);
@@ -94,7 +81,7 @@ engineTest(
     await pulumi(dir(main), ["up", "--yes", "--skip-preview", "--stack", stack], 600_000);
 
     // The pull request: the same checkout with the stack's config changed.
-    await checkout(pr);
+    await copyCheckout(pr, { dist: true });
     const changed = { ...deployed, subnet: "172.40.0.0/24", firstHost: "21", clientPortBase: String(base + 100) };
     await writeFile(path.join(dir(pr), stackFile), await editStackFile(path.join(dir(main), stackFile), changed));
 
