@@ -13,30 +13,40 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { readConfig, redisCluster } from "./redis-cluster/program";
-import * as flaskRedisStack from "./flask-redis/program";
-import * as multiHostOverlayStack from "./multi-host-overlay/program";
-import * as netnsLabStack from "./netns-lab/program";
-
 /** The `prefix` config key of the stacks that have one. */
 const prefix = (): string => new pulumi.Config().get("prefix") ?? "";
 
-const PROGRAMS: Record<string, { plugins: string[]; program: () => Record<string, unknown> }> = {
+// Each stack's program is loaded only when it runs inline: in a stack folder the language
+// host runs it, and loading all four here (with @pulumi/docker and @pulumi/command) would
+// add to the start-up of every `npm run up`, `preview` and `down`.
+const PROGRAMS: Record<string, { plugins: string[]; program: () => Promise<Record<string, unknown>> }> = {
   "redis-cluster": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
-    program: () => redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock", prefix()),
+    program: async () => {
+      const { readConfig, redisCluster } = await import("./redis-cluster/program");
+      return redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock", prefix());
+    },
   },
   "flask-redis": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
-    program: () => flaskRedisStack.flaskRedis(flaskRedisStack.readConfig(), prefix()),
+    program: async () => {
+      const m = await import("./flask-redis/program");
+      return m.flaskRedis(m.readConfig(), prefix());
+    },
   },
   "netns-lab": {
     plugins: ["pulumi-resource-command"],
-    program: () => netnsLabStack.netnsLab(netnsLabStack.readConfig()),
+    program: async () => {
+      const m = await import("./netns-lab/program");
+      return m.netnsLab(m.readConfig());
+    },
   },
   "multi-host-overlay": {
     plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
-    program: () => multiHostOverlayStack.multiHostOverlay(multiHostOverlayStack.readConfig(), prefix()),
+    program: async () => {
+      const m = await import("./multi-host-overlay/program");
+      return m.multiHostOverlay(m.readConfig(), prefix());
+    },
   },
 };
 
@@ -76,7 +86,7 @@ async function main(): Promise<void> {
     mkdirSync(workDir, { recursive: true });
     process.stderr.write(`run.js: no Node.js language host here; running the ${name} program inline (workspace ${workDir})\n`);
     stack = await LocalWorkspace.createOrSelectStack(
-      { stackName, projectName: name, program: async () => entry.program() },
+      { stackName, projectName: name, program: entry.program },
       { pulumiCommand, workDir, projectSettings: { name, runtime: "nodejs", backend: { url: backend } } },
     );
   }
