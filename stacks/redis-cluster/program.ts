@@ -39,7 +39,7 @@ export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: num
     `for c in ${nodes.map((n) => shellQuote(`${prefix}${n.name}`)).join(" ")}; do`,
     "  i=0",
     '  until [ "$(docker exec "$c" redis-cli ping 2>/dev/null)" = PONG ]; do',
-    '    i=$((i+1)); [ $i -le 120 ] || { echo "redis node $c did not answer PING within 60 s" >&2; exit 1; }; sleep 0.5',
+    '    i=$((i+1)); [ $i -le 600 ] || { echo "redis node $c did not answer PING within 60 s" >&2; exit 1; }; sleep 0.1',
     "  done",
     "done",
     `if docker exec ${first} redis-cli cluster info | tr -d '\\r' | grep -qx 'cluster_slots_assigned:0'; then`,
@@ -50,7 +50,7 @@ export function clusterCreateScript(nodes: readonly ClusterNode[], replicas: num
     `for c in ${nodes.map((n) => shellQuote(`${prefix}${n.name}`)).join(" ")}; do`,
     "  i=0",
     `  until docker exec "$c" redis-cli cluster info | grep -q '^cluster_state:ok'; do`,
-    '    i=$((i+1)); [ $i -le 120 ] || { echo "redis node $c did not reach cluster_state:ok within 60 s" >&2; exit 1; }; sleep 0.5',
+    '    i=$((i+1)); [ $i -le 600 ] || { echo "redis node $c did not reach cluster_state:ok within 60 s" >&2; exit 1; }; sleep 0.1',
     "  done",
     "done",
     `docker exec ${first} redis-cli cluster info | tr -d '\\r' | grep '^cluster_state:'`,
@@ -71,6 +71,9 @@ export function redisCluster(cfg: ClusterConfig, dockerHost: string, prefix = ""
       ports: [`${n.clientPort}:6379`, `${n.busPort}:16379`],
       networks: [{ network: net, ipv4Address: n.address }],
       mounts: [{ type: "volume", source: volume.name, target: "/data" }],
+      // A replaced node keeps its volume: let redis-server flush its append-only file on
+      // SIGTERM (it exits within milliseconds) instead of being killed mid-write.
+      stopGraceSeconds: 10,
     });
   });
   const create = new command.local.Command(
