@@ -40,7 +40,7 @@ import {
   tail,
   toolchain,
 } from "./lib/common";
-import { scalingSvg } from "./lib/svg";
+import { RatioBar, ratiosSvg, scalingSvg } from "./lib/svg";
 
 const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 7));
 const REDIS_ROUNDS = Math.max(5, Number(process.env.BENCH_REDIS_ROUNDS ?? 5));
@@ -365,10 +365,77 @@ async function benchRedis(): Promise<void> {
       note: dw.state,
       extra: { phasesS: dw.phases },
     });
+    rows.push(...phaseRows(runs.get("hand")!, runs.get("dockwire")!));
   } else {
     rows.push({ bench: "3 redis cluster", case: caseB, status: "not run", verdict: notRunReason(dockwireMissing) });
   }
   raw.redis = out;
+}
+
+/** The rows with a ratio and a ratio goal (`<= X`), as bars of the ratios chart. */
+export function ratioBars(rows: readonly Row[]): RatioBar[] {
+  return rows.flatMap((r) => {
+    const goal = /^<= ([0-9.]+)/.exec(r.goal ?? "");
+    return r.ratio !== undefined && goal && r.status === "ran" ? [{ label: r.case, ratio: r.ratio, goal: Number(goal[1]) }] : [];
+  });
+}
+
+/** The hand script's phases up to cluster_state:ok (everything but its teardown). */
+const HAND_UP = ["network", "containers", "ping", "create", "ok"];
+
+/**
+ * One row per goal of the Redis Cluster comparison, each from the same alternated rounds:
+ * up to cluster_state:ok (<= 1.0 of the hand script), teardown (<= 1.2), up + teardown
+ * (<= 1.1), and the no-op preview and up of the standing cluster (< 2 s), with the spread
+ * (min-max) of each side's samples.
+ */
+function phaseRows(hand: ScriptFig[], dw: ScriptFig[]): Row[] {
+  const handUp = hand.map((r) => HAND_UP.reduce((a, k) => a + (r.phases[k] ?? NaN), 0));
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)} s`;
+  const ratioRow = (c: string, dwS: number[], handS: number[], limit: number): Row => {
+    const ratio = median(dwS) / median(handS);
+    return {
+      bench: "3 redis cluster",
+      case: c,
+      status: "ran",
+      runs: dwS.length,
+      medianMs: median(dwS) * 1000,
+      samplesMs: dwS.map((x) => round(x * 1000, 0)),
+      perUnit: `dockwire ${median(dwS).toFixed(2)} s (${spread(dwS)}) vs by hand ${median(handS).toFixed(2)} s (${spread(handS)})`,
+      ratio,
+      ratioOf: "dockwire / by hand, medians",
+      goal: `<= ${limit.toFixed(1)}`,
+      verdict: against(ratio, limit, (x) => x.toFixed(2)),
+    };
+  };
+  const absRow = (c: string, dwS: number[], limitS: number): Row => ({
+    bench: "3 redis cluster",
+    case: c,
+    status: "ran",
+    runs: dwS.length,
+    medianMs: median(dwS) * 1000,
+    samplesMs: dwS.map((x) => round(x * 1000, 0)),
+    perUnit: `dockwire ${median(dwS).toFixed(2)} s (${spread(dwS)})`,
+    goal: `< ${limitS} s`,
+    verdict: against(median(dwS), limitS, (x) => `${x.toFixed(2)} s`),
+  });
+  const phase = (rs: ScriptFig[], k: string) => rs.map((r) => r.phases[k] ?? NaN);
+  const out = [
+    ratioRow("up to cluster_state:ok", phase(dw, "up"), handUp, 1.0),
+    ratioRow("teardown (destroy / docker rm -f + network rm)", phase(dw, "destroy"), phase(hand, "teardown"), 1.2),
+    ratioRow(
+      "up + teardown",
+      dw.map((r) => r.totalS),
+      hand.map((r) => r.totalS),
+      1.1,
+    ),
+    absRow("no-op preview of the standing cluster (npm run preview path: run.js)", phase(dw, "noop-preview"), 2),
+    absRow("no-op up of the standing cluster (run.js)", phase(dw, "noop-up"), 2),
+  ];
+  if (dw.every((r) => r.phases["noop-preview-folder"] !== undefined)) {
+    out.push(absRow("no-op preview from the stack folder (pulumi preview)", phase(dw, "noop-preview-folder"), 2));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -536,12 +603,15 @@ async function main(): Promise<void> {
   writeFileSync(path.join(RESULTS, "latest.json"), JSON.stringify(json, null, 2) + "\n");
   const svg = scalingSvg(raw.plan as never, raw.mocks as never, m);
   if (svg) writeFileSync(path.join(RESULTS, "scaling.svg"), svg);
+  const ratios = ratiosSvg(ratioBars(rows), m);
+  if (ratios) writeFileSync(path.join(RESULTS, "ratios.svg"), ratios);
   const out = [
     ...header(m),
     "",
     ...table(),
     "",
-    `total bench time ${durationS} s; figures in bench/results/latest.json${svg ? ", chart in bench/results/scaling.svg" : ""}`,
+    `total bench time ${durationS} s; figures in bench/results/latest.json` +
+      `${svg ? ", chart in bench/results/scaling.svg" : ""}${ratios ? ", ratios in bench/results/ratios.svg" : ""}`,
   ];
   process.stdout.write(out.join("\n") + "\n");
   if (rows.some((r) => r.status === "failed")) process.exitCode = 1;

@@ -9,9 +9,11 @@
 # without them). Refuses to start on a busy daemon, like redis-cluster-by-hand.sh; destroy
 # always runs once `up` was started (trap). Stack: DOCKWIRE_STACK (default dev, the one
 # `npm run up` uses; the guard below makes sure it is not up).
-# Between the two, with the cluster standing: a no-op `preview` and a no-op `up` (timed, not
-# counted in the total, which is up + destroy as in the hand script).
+# Between the two, with the cluster standing: a no-op `preview` and a no-op `up` through
+# run.js (what `npm run` does), and a no-op `pulumi preview` in the stack folder (the user's
+# own path); timed, not counted in the total, which is up + destroy as in the hand script.
 # stdout: `phase up SECONDS`, `phase noop-preview SECONDS`, `phase noop-up SECONDS`,
+# `phase noop-preview-folder SECONDS`,
 # `phase destroy SECONDS`, `total SECONDS`, `state ...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +63,11 @@ for op in preview up; do
   timeout 300 node dist/stacks/run.js "$op" redis-cluster >/dev/null || die "the no-op $op of the standing cluster failed"
   echo "phase noop-$op $(elapsed "$t")"
 done
+# The user's own path: `pulumi preview` in the stack folder, no npm, no Automation API.
+t=$(now)
+(cd stacks/redis-cluster && timeout 300 pulumi preview --stack "${DOCKWIRE_STACK:-dev}" --non-interactive --expect-no-changes >/dev/null) ||
+  die "the no-op pulumi preview in stacks/redis-cluster failed"
+echo "phase noop-preview-folder $(elapsed "$t")"
 destroy
 echo "total $(awk -v a="$up_s" -v b="$destroy_s" 'BEGIN { printf "%.3f", a + b }')"
 echo "state cluster_state:ok"

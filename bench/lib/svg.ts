@@ -135,3 +135,45 @@ export function scalingSvg(plan: PlanSummary[] | undefined, mocks: MockSummary[]
     "",
   ].join("\n");
 }
+
+/** One ratio of the run: what, dockwire's figure over its reference, and the goal (a ratio). */
+export interface RatioBar {
+  label: string;
+  ratio: number;
+  goal: number;
+}
+
+/**
+ * The ratios chart (bench/results/ratios.svg): one horizontal bar per comparison with a goal
+ * (dockwire / by hand, dockwire / plain docker.Network), on a linear axis from 0, the goal
+ * as a dark tick on the bar's line and the 1.0 line dashed; a bar is green when it meets its
+ * goal, red when it misses it. Undefined when no row has a ratio and a goal.
+ */
+export function ratiosSvg(bars: RatioBar[], m: Machine): string | undefined {
+  if (bars.length === 0) return undefined;
+  const rowH = 26;
+  const left = 330;
+  const width = 360;
+  const top = 40;
+  const h = top + bars.length * rowH + 40;
+  const max = Math.max(1.2, ...bars.map((b) => Math.max(b.ratio, b.goal))) * 1.08;
+  const x = (v: number) => left + (v / max) * width;
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 220}" height="${h}" font-family="sans-serif" font-size="12">`,
+    `<text x="8" y="18" font-size="14">dockwire's ratios, medians of alternated rounds (${esc(m.date)}, ${m.nproc} CPUs)</text>`,
+    `<line x1="${x(1)}" y1="${top - 8}" x2="${x(1)}" y2="${top + bars.length * rowH}" stroke="#888" stroke-dasharray="4 3"/>`,
+    `<text x="${x(1)}" y="${top - 12}" text-anchor="middle" fill="#555">1.0</text>`,
+  ];
+  bars.forEach((b, i) => {
+    const y = top + i * rowH;
+    const met = b.ratio <= b.goal;
+    out.push(
+      `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${esc(b.label)}</text>`,
+      `<rect x="${left}" y="${y + 4}" width="${(x(b.ratio) - left).toFixed(1)}" height="${rowH - 10}" fill="${met ? "#2ca02c" : "#d62728"}" data-ratio="${b.ratio.toFixed(3)}"/>`,
+      `<line x1="${x(b.goal)}" y1="${y + 1}" x2="${x(b.goal)}" y2="${y + rowH - 3}" stroke="#000" stroke-width="2"/>`,
+      `<text x="${(x(b.ratio) + 4).toFixed(1)}" y="${y + 15}">${b.ratio.toFixed(2)} (goal ${met ? "met" : "missed"}: ≤ ${b.goal.toFixed(1)})</text>`,
+    );
+  });
+  out.push(`<text x="${left}" y="${h - 12}" fill="#555">green: goal met; red: missed; black tick: the goal</text>`, "</svg>");
+  return out.join("\n");
+}
