@@ -81,8 +81,8 @@ test.serial("(a) seed 003: bip 192.168.42.1/24 with log-level kept; a new contai
   requireRoot(t);
   const original = `{\n    "log-level": "warn"\n}\n`;
   const lab = await labHostUp(t, 1, original);
-  const imageLoad = ensureLabImage(lab, images.busybox);
-  imageLoad.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  // Loaded before the apply: the apply restarts this daemon, which breaks a `docker load` in flight.
+  await ensureLabImage(lab, images.busybox);
   const managed = managedOf({ bip: "192.168.42.1/24" });
   t.deepEqual(managed, { bip: "192.168.42.1/24" });
 
@@ -105,7 +105,6 @@ test.serial("(a) seed 003: bip 192.168.42.1/24 with log-level kept; a new contai
   t.regex(await inLab(lab, ["ip", "-o", "-4", "addr", "show", "dev", "docker0"]), / inet 192\.168\.42\.1\/24 /);
 
   // a new busybox container gets an address in 192.168.42.0/24
-  await imageLoad;
   const c = await labDocker(lab, ["run", "-d", "--name", "dw-bip-probe", images.busybox, "sleep", "300"]);
   t.teardown(() =>
     labDocker(lab, ["rm", "-f", c]).then(
