@@ -392,15 +392,18 @@ const HAND_UP = ["network", "containers", "ping", "create", "ok"];
 function phaseRows(hand: ScriptFig[], dw: ScriptFig[]): Row[] {
   const handUp = hand.map((r) => HAND_UP.reduce((a, k) => a + (r.phases[k] ?? NaN), 0));
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)} s`;
+  const base = (c: string, dwS: number[]) => ({
+    bench: "3 redis cluster",
+    case: c,
+    status: "ran" as const,
+    runs: dwS.length,
+    medianMs: median(dwS) * 1000,
+    samplesMs: dwS.map((x) => round(x * 1000, 0)),
+  });
   const ratioRow = (c: string, dwS: number[], handS: number[], limit: number): Row => {
     const ratio = median(dwS) / median(handS);
     return {
-      bench: "3 redis cluster",
-      case: c,
-      status: "ran",
-      runs: dwS.length,
-      medianMs: median(dwS) * 1000,
-      samplesMs: dwS.map((x) => round(x * 1000, 0)),
+      ...base(c, dwS),
       perUnit: `dockwire ${median(dwS).toFixed(2)} s (${spread(dwS)}) vs by hand ${median(handS).toFixed(2)} s (${spread(handS)})`,
       ratio,
       ratioOf: "dockwire / by hand, medians",
@@ -409,12 +412,7 @@ function phaseRows(hand: ScriptFig[], dw: ScriptFig[]): Row[] {
     };
   };
   const absRow = (c: string, dwS: number[], limitS: number): Row => ({
-    bench: "3 redis cluster",
-    case: c,
-    status: "ran",
-    runs: dwS.length,
-    medianMs: median(dwS) * 1000,
-    samplesMs: dwS.map((x) => round(x * 1000, 0)),
+    ...base(c, dwS),
     perUnit: `dockwire ${median(dwS).toFixed(2)} s (${spread(dwS)})`,
     goal: `< ${limitS} s`,
     verdict: against(median(dwS), limitS, (x) => `${x.toFixed(2)} s`),
