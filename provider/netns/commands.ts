@@ -299,7 +299,6 @@ export function vethRuns(args: VethArgs, field = "veth"): HostRuns {
   }
 
   const endArgs = (e: (typeof ends)[number]) => [e.namespace ?? HOST, e.final];
-  const list = (items: readonly string[]) => (items.length === 0 ? NONE : items.join(","));
   return {
     create: run("veth-create", name, peerName, ...ends.flatMap((e) => [...endArgs(e), e.up ? "up" : "down", list(e.addresses)])),
     delete: run("veth-delete", name, peerName, ...ends.flatMap(endArgs)),
@@ -369,14 +368,7 @@ export function linuxBridgeRuns(args: LinuxBridgeArgs, field = "bridge"): HostRu
 
   const ns = namespace ?? HOST;
   return {
-    create: run(
-      "bridge-create",
-      name,
-      ns,
-      up ? "up" : "down",
-      addresses.length === 0 ? NONE : addresses.join(","),
-      ports.length === 0 ? NONE : ports.join(","),
-    ),
+    create: run("bridge-create", name, ns, up ? "up" : "down", list(addresses), list(ports)),
     delete: run("bridge-delete", name, ns),
   };
 }
@@ -456,6 +448,11 @@ export function routeCommands(args: RouteArgs, field = "route"): CommandScripts 
 /** The host namespace, and an empty list, as arguments of provider/sh/netns.sh. */
 const HOST = "-";
 const NONE = "-";
+
+/** A list argument of netns.sh: items joined with commas (none contains one), `-` when empty. */
+function list(items: readonly string[]): string {
+  return items.length === 0 ? NONE : items.join(",");
+}
 
 function nsLabel(namespace: string | undefined): string {
   return namespace === undefined ? "the host namespace" : `namespace ${namespace}`;

@@ -110,28 +110,24 @@ veth_find() {
   return 1
 }
 veth_place_end() { # ORIG NS FINAL STATE ADDRS OTHER_NS OTHER_FINAL
-  if dw_veth "$2" "$3"; then
-    :
-  elif [ "$2" != - ]; then
-    if [ "$3" != "$1" ] && dw_veth "$2" "$1"; then
-      ip -n "$2" link set dev "$1" name "$3"
-    elif dw_veth - "$1"; then
-      ip link set dev "$1" netns "$2"
-      [ "$3" = "$1" ] || ip -n "$2" link set dev "$1" name "$3"
-    elif veth_moved_out "$1" "$2" "$3" "$6" "$7" && dw_veth - "$3"; then
-      ip link set dev "$3" netns "$2"
+  if ! dw_at=$(veth_find "$1" "$2" "$3" "$6" "$7"); then
+    if [ "$2" = - ] && [ "$3" = "$1" ]; then
+      dw_fail "end $1 is not a veth in the host namespace"
+    elif [ "$2" = - ]; then
+      dw_fail "end $1 (to be renamed $3) is not a veth in the host namespace"
     elif [ "$3" = "$1" ]; then
       dw_fail "end $1 (to go to namespace $2) is not a veth in either namespace $2 or the host namespace"
     else
       dw_fail "end $1 (to be $3 in namespace $2) is not a veth in either namespace $2 or the host namespace"
     fi
-  elif [ "$3" != "$1" ] && dw_veth - "$1"; then
-    ip link set dev "$1" name "$3"
-  elif [ "$3" = "$1" ]; then
-    dw_fail "end $1 is not a veth in the host namespace"
-  else
-    dw_fail "end $1 (to be renamed $3) is not a veth in the host namespace"
   fi
+  # From where it was found to (NS, FINAL): move into NS, then rename there.
+  dw_at_ns=${dw_at%% *}
+  dw_at_dev=${dw_at#* }
+  if [ "$dw_at_ns" != "$2" ]; then
+    ip link set dev "$dw_at_dev" netns "$2"
+  fi
+  [ "$dw_at_dev" = "$3" ] || dw_ip "$2" link set dev "$dw_at_dev" name "$3"
   dw_addrs "$2" "$3" "$5"
   dw_ip "$2" link set dev "$3" "$4"
 }
