@@ -54,7 +54,10 @@ engineTest(
     await mkdir(backend);
     const stack = uniqueName("pr").replace(/-/g, "");
     const prefix = `${stack}-`;
-    const base = 30000 + (process.pid % 500) * 40 + 20;
+    // Host ports below Linux's ephemeral range (32768-60999), so no outgoing connection on the
+    // machine can hold one (the deploy binds base..base+15; the pull request's base+100 is
+    // only previewed).
+    const base = 20000 + (process.pid % 600) * 20;
     const env = {
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
