@@ -77,7 +77,7 @@ for layer in "${layers[@]}"; do
   # Tests titled "engine: ..." need the language host or provider plugins (test/integration/lib/engine.ts).
   engine_ran=$((engine_ran + $(grep -cE '^ +✔ .*engine: ' "$log" || true) + $(grep -cE '^ +✘ .*engine: ' "$log" || true)))
   engine_skipped=$((engine_skipped + $(grep -cE '^ +- \[skip\] .*engine: ' "$log" || true)))
-  engine_why+=$'\n'$(grep -E '^ +- \[skip\] .*engine: ' "$log" | grep -oE '\(needs [^)]*\)' || true)
+  engine_why+=$'\n'$(grep -E '^ +- \[skip\] .*engine: ' "$log" | grep -oE 'needs pulumi[a-z0-9-]*(, pulumi[a-z0-9-]*)*' | grep -oE 'pulumi[a-z0-9-]*' || true)
   if [ "$rc" -ne 0 ]; then
     echo "layer $layer FAILED (ava exit $rc)" >&2
     [ "$f" -gt 0 ] || failed=$((failed + 1))
@@ -109,8 +109,8 @@ fi
 echo
 echo "engine tests needing the language host or provider plugins: $engine_ran ran, $engine_skipped skipped"
 if [ "$engine_skipped" -gt 0 ]; then
-  echo "  skipped because: $(echo "$engine_why" | sort -u | tr '\n' ' ')"
-  echo "  toolchain: $(bash scripts/toolchain.sh status | tr '\n' ';')"
+  echo "  skipped: between them they need $(echo "$engine_why" | sed '/^$/d' | sort -u | paste -sd, - | sed 's/,/, /g'), which scripts/toolchain.sh could not provide here:"
+  bash scripts/toolchain.sh status | sed 's/^/    /'
 fi
 echo "dockwire: $passed passed, $failed failed, $skipped skipped"
 exit $status
