@@ -9,10 +9,11 @@
  * is written into the work tree either way (the stack folder's own `Pulumi.<stack>.yaml`,
  * which `pulumi` writes on `stack init`, is gitignored).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import * as YAML from "yaml";
 /** The `prefix` config key of the stacks that have one. */
 const prefix = (): string => new pulumi.Config().get("prefix") ?? "";
 
@@ -35,7 +36,7 @@ const PROGRAMS: Record<string, { plugins: string[]; program: () => Promise<Recor
     },
   },
   "netns-lab": {
-    plugins: ["pulumi-resource-command"],
+    plugins: ["pulumi-resource-pulumi-nodejs"],
     program: async () => {
       const m = await import("./netns-lab/program");
       return m.netnsLab(m.readConfig());
@@ -90,17 +91,25 @@ async function main(): Promise<void> {
       { pulumiCommand, workDir, projectSettings: { name, runtime: "nodejs", backend: { url: backend } } },
     );
   }
+  // A stack folder's `options: refresh: always` (netns-lab) holds for the inline program too.
+  const refresh = folderRefreshes(path.join(repo, "stacks", name, "Pulumi.yaml")) || undefined;
   const onOutput = (s: string) => process.stdout.write(s);
   if (op === "up") {
-    const res = await stack.up({ onOutput });
+    const res = await stack.up({ onOutput, refresh });
     for (const [k, v] of Object.entries(res.outputs)) process.stdout.write(`${k}: ${JSON.stringify(v.secret ? "[secret]" : v.value)}\n`);
   } else if (op === "preview") {
-    await stack.preview({ onOutput, diff: true });
+    await stack.preview({ onOutput, diff: true, refresh });
   } else if (op === "refresh") {
     await stack.refresh({ onOutput });
   } else {
-    await stack.destroy({ onOutput });
+    await stack.destroy({ onOutput, refresh });
   }
+}
+
+/** Whether the project file sets `options: refresh: always`, as the CLI reads it. */
+function folderRefreshes(projectFile: string): boolean {
+  const doc = YAML.parse(readFileSync(projectFile, "utf8")) as { options?: { refresh?: unknown } } | null;
+  return doc?.options?.refresh === "always";
 }
 
 main().catch((e) => fail((e as Error).message));

@@ -5,6 +5,7 @@
 // up; something removed by hand is noticed by refresh and put back by the next up; destroy
 // leaves nothing (networks, containers in any state, volumes, images, namespaces, links).
 import * as net from "node:net";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import {
   collect,
   engineTest,
@@ -17,7 +18,7 @@ import {
 } from "./lib/engine";
 import { docker, images, run, uniqueName } from "./lib/exec";
 import { ensureLabImage, labHostDown, labHostUp } from "./lib/labhost";
-import { SEED_000, chooseNames, namespaces, pings, requireRoot } from "./lib/netns";
+import { SEED_000, chooseNames, ip, namespaces, pings, requireRoot } from "./lib/netns";
 import { diffSnapshots, snapshot } from "./lib/residue";
 import { get, pickPort, waitFor } from "./lib/wait";
 
@@ -159,7 +160,7 @@ engineTest(
 );
 
 engineTest(
-  "netns-lab from its folder: seed 000's namespaces ping, quiet re-preview, an address change updated in place in one up, nothing left",
+  "netns-lab from its folder: seed 000's namespaces ping, quiet re-preview, both namespaces deleted by hand shown by a plain preview and put back by one up, an address change updated in place in one up, nothing left",
   ["pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"],
   async (t) => {
     requireRoot();
@@ -170,6 +171,23 @@ engineTest(
     t.deepEqual(out.namespaces, [names.ns1, names.ns2]);
     t.true((await namespaces()).includes(names.ns1));
     t.true(await pings("192.168.1.2", names.ns1), "ns1 pings ns2 over the veth pair");
+    await expectQuietPreview(t, ts);
+
+    // What a reboot does, then a plain `pulumi preview`: the stack's Pulumi.yaml sets
+    // `options: refresh: always`, so the preview reads the host first and shows the lab gone.
+    await ip(["netns", "del", names.ns1]);
+    await ip(["netns", "del", names.ns2]);
+    const events: EngineEvent[] = [];
+    await ts.stack.preview({ diff: true, onOutput: collect(ts), onEvent: (e) => events.push(e) });
+    const steps = events
+      .flatMap((e) => (e.resourcePreEvent ? [e.resourcePreEvent.metadata] : []))
+      .filter((m) => m.op !== "same" && m.op !== "refresh")
+      .map((m) => `${m.op} ${m.urn.slice(m.urn.lastIndexOf("::") + 2)}`)
+      .sort();
+    t.deepEqual(steps, ["create test1-netns", "create test2-netns", "create veth-veth"], "the preview creates exactly what the host lost");
+    const repaired = await ts.stack.up({ onOutput: collect(ts) });
+    t.is(repaired.summary.resourceChanges?.create, 3, "one up puts the namespaces and the pair back");
+    t.true(await pings("192.168.1.2", names.ns1), "ns1 pings ns2 again");
     await expectQuietPreview(t, ts);
 
     await setConfig(ts, { addr2: "192.168.1.3/24" });
