@@ -433,6 +433,29 @@ function phaseRows(hand: ScriptFig[], dw: ScriptFig[]): Row[] {
   if (dw.every((r) => r.phases["noop-preview-folder"] !== undefined)) {
     out.push(absRow("no-op preview from the stack folder (pulumi preview)", phase(dw, "noop-preview-folder"), 2));
   }
+  // The engine's floor: an empty Node.js program, no resources, no provider plugins. Each
+  // row says how much of the goal it leaves for the providers and dockwire.
+  const handTeardown = median(phase(hand, "teardown"));
+  const floorRow = (op: string, goalS: number, goalText: string): Row | undefined => {
+    const xs = phase(dw, `floor-${op}`);
+    if (xs.some((x) => !Number.isFinite(x))) return undefined;
+    const left = goalS - median(xs);
+    return {
+      ...base(`engine floor: pulumi ${op} of an empty Node.js program (no resources)`, xs),
+      perUnit: `${median(xs).toFixed(2)} s (${spread(xs)})`,
+      goal: goalText,
+      verdict:
+        left > 0
+          ? `leaves ${left.toFixed(2)} s of the goal for the providers and dockwire`
+          : `above the goal by ${(-left).toFixed(2)} s: no program can meet it`,
+    };
+  };
+  for (const r of [
+    floorRow("preview", 2, "no-op preview < 2 s"),
+    floorRow("up", 2, "no-op up < 2 s"),
+    floorRow("destroy", 1.2 * handTeardown, `teardown <= 1.2 x ${handTeardown.toFixed(2)} s = ${(1.2 * handTeardown).toFixed(2)} s`),
+  ])
+    if (r) out.push(r);
   return out;
 }
 
