@@ -83,9 +83,10 @@ function perNetText(totalMs: number, n: number): string {
 
 /** "met", or by how much a figure missed an upper bound. */
 function against(value: number, limit: number, fmt: (x: number) => string): string {
-  return value <= limit
-    ? `met (${fmt(value)} <= ${fmt(limit)})`
-    : `MISSED by ${fmt(value - limit)} (+${Math.round((value / limit - 1) * 100)}%): ${fmt(value)} vs <= ${fmt(limit)}`;
+  if (value <= limit) return `met (${fmt(value)} <= ${fmt(limit)})`;
+  // A miss that the format rounds away ("1.10 vs <= 1.10") is shown with three decimals.
+  const show = fmt(value) === fmt(limit) ? (x: number) => x.toFixed(3) : fmt;
+  return `MISSED by ${show(value - limit)} (+${((value / limit - 1) * 100).toFixed(value / limit < 1.01 ? 1 : 0)}%): ${show(value)} vs <= ${show(limit)}`;
 }
 
 // ---------------------------------------------------------------------------------------
