@@ -34,7 +34,7 @@ async function getWhenUp(port: number): Promise<string> {
   throw last;
 }
 
-const base = 20000 + (process.pid % 2000) * 10;
+const base = 20000 + (process.pid % 1200) * 10; // below the ephemeral range (32768+)
 
 test.serial("-p 127.0.0.1:PORT:80 answers on loopback at that port", async (t) => {
   const before = await snapshot();

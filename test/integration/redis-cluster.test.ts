@@ -18,7 +18,7 @@ import { ContainerInputs, containerCreateArgs, networkCreateArgs } from "./lib/s
 test.serial("seed 002's cluster from the stack's resources: cluster_state:ok, idempotent create, keys across nodes", async (t) => {
   const before = await snapshot();
   const prefix = `${uniqueName("dwrc").replace(/-/g, "")}-`;
-  const base = 30000 + (process.pid % 1000) * 20;
+  const base = 20000 + (process.pid % 600) * 20; // below the ephemeral range (32768+)
   const cfg = { ...SEED_CLUSTER, image: images.app, subnet: "172.39.0.0/16", clientPortBase: base, busPortBase: base + 10 };
   resetDetachedAddressPlan();
   resetDetachedHostPorts();

@@ -17,7 +17,7 @@ engineTest(
     const before = await snapshot();
     const tree = await gitStatus();
     const prefix = `${uniqueName("wt").replace(/-/g, "")}-`;
-    const base = 40000 + (process.pid % 500) * 40;
+    const base = 20000 + (process.pid % 300) * 40; // below the ephemeral range (32768+)
     const ts = await folderStack(t, "redis-cluster", redisClusterTestConfig(prefix, "172.40.0.0/16", base, images.app));
     const env = { DOCKWIRE_STACK: ts.stack.name };
     const upOut = await run("npm", ["run", "up"], { cwd: repo, env, timeoutMs: 400_000 });
