@@ -6,6 +6,7 @@ import { parsePortSpec } from "../../provider/ports";
 import { docker, images, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 import { publishFlag } from "./lib/spec-cli";
+import { portBlock } from "./lib/wait";
 
 function get(port: number, host = "127.0.0.1"): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -34,7 +35,7 @@ async function getWhenUp(port: number): Promise<string> {
   throw last;
 }
 
-const base = 20000 + (process.pid % 1200) * 10; // below the ephemeral range (32768+)
+const base = portBlock(10);
 
 test.serial("-p 127.0.0.1:PORT:80 answers on loopback at that port", async (t) => {
   const before = await snapshot();

@@ -14,6 +14,7 @@ import { copyCheckout } from "./lib/checkout";
 import { engineTest } from "./lib/engine";
 import { dockerHost, images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
+import { portBlock } from "./lib/wait";
 
 const STACK_PIECES = ["pulumi-language-nodejs", "pulumi-resource-docker", "pulumi-resource-command"];
 const SECRET = `s3cr3t-${process.pid}-value`;
@@ -54,10 +55,8 @@ engineTest(
     await mkdir(backend);
     const stack = uniqueName("pr").replace(/-/g, "");
     const prefix = `${stack}-`;
-    // Host ports below Linux's ephemeral range (32768-60999), so no outgoing connection on the
-    // machine can hold one (the deploy binds base..base+15; the pull request's base+100 is
-    // only previewed).
-    const base = 20000 + (process.pid % 600) * 20;
+    // The deploy binds base..base+15; the pull request's base+100 is only previewed.
+    const base = portBlock(20);
     const env = {
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,

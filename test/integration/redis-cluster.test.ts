@@ -14,11 +14,12 @@ import { captureResources, ofType } from "../components/lib/mocks";
 import { docker, dockerHost, images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 import { ContainerInputs, containerCreateArgs, networkCreateArgs } from "./lib/spec-cli";
+import { portBlock } from "./lib/wait";
 
 test.serial("seed 002's cluster from the stack's resources: cluster_state:ok, idempotent create, keys across nodes", async (t) => {
   const before = await snapshot();
   const prefix = `${uniqueName("dwrc").replace(/-/g, "")}-`;
-  const base = 20000 + (process.pid % 600) * 20; // below the ephemeral range (32768+)
+  const base = portBlock(20);
   const cfg = { ...SEED_CLUSTER, image: images.app, subnet: "172.39.0.0/16", clientPortBase: base, busPortBase: base + 10 };
   resetDetachedAddressPlan();
   resetDetachedHostPorts();

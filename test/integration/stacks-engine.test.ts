@@ -20,7 +20,7 @@ import { docker, images, run, uniqueName } from "./lib/exec";
 import { ensureLabImage, labHostDown, labHostUp } from "./lib/labhost";
 import { SEED_000, chooseNames, ip, namespaces, pings, requireRoot } from "./lib/netns";
 import { diffSnapshots, snapshot } from "./lib/residue";
-import { get, pickPort, waitFor } from "./lib/wait";
+import { get, pickPort, portBlock, waitFor } from "./lib/wait";
 
 const STACK_PIECES = ["pulumi-language-nodejs", "pulumi-resource-docker", "pulumi-resource-command"];
 
@@ -60,7 +60,7 @@ engineTest(
   async (t) => {
     const before = await snapshot();
     const prefix = `${uniqueName("rc").replace(/-/g, "")}-`;
-    const base = 20000 + (process.pid % 300) * 40; // below the ephemeral range (32768+)
+    const base = portBlock(40);
     const ts = await folderStack(t, "redis-cluster", redisClusterTestConfig(prefix, "172.39.0.0/16", base, images.app));
     const out = await upOutputs(ts);
     t.is(out.clusterState, "cluster_state:ok");

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { engineTest, folderStack, redisClusterTestConfig } from "./lib/engine";
 import { images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
+import { portBlock } from "./lib/wait";
 
 const repo = path.resolve(__dirname, "../../..");
 const gitStatus = async () => (await run("git", ["status", "--porcelain"], { cwd: repo })).stdout;
@@ -17,7 +18,7 @@ engineTest(
     const before = await snapshot();
     const tree = await gitStatus();
     const prefix = `${uniqueName("wt").replace(/-/g, "")}-`;
-    const base = 20000 + (process.pid % 300) * 40; // below the ephemeral range (32768+)
+    const base = portBlock(40);
     const ts = await folderStack(t, "redis-cluster", redisClusterTestConfig(prefix, "172.40.0.0/16", base, images.app));
     const env = { DOCKWIRE_STACK: ts.stack.name };
     const upOut = await run("npm", ["run", "up"], { cwd: repo, env, timeoutMs: 400_000 });

@@ -25,6 +25,15 @@ export async function pickPort(): Promise<number> {
 }
 
 /**
+ * The first of `width` consecutive host ports for this test process: one block of
+ * 20000-31999 chosen by the process id, below Linux's ephemeral range (32768-60999), where
+ * an outgoing connection can hold any port.
+ */
+export function portBlock(width: number): number {
+  return 20000 + (process.pid % Math.floor(12000 / width)) * width;
+}
+
+/**
  * GET http://127.0.0.1:port/path with a 5 s limit: status and body. node:http with a
  * referenced timer: a global fetch() waiting on the daemon's port proxy (which accepts
  * before the app listens) does not keep the event loop alive, and ava then ends the test.
