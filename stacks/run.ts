@@ -18,18 +18,18 @@ import * as YAML from "yaml";
 const prefix = (): string => new pulumi.Config().get("prefix") ?? "";
 
 // Each stack's program is loaded only when it runs inline: in a stack folder the language
-// host runs it, and loading all four here (with @pulumi/docker and @pulumi/command) would
-// add to the start-up of every `npm run up`, `preview` and `down`.
+// host runs it, and loading all four here would add to the start-up of every `npm run up`,
+// `preview` and `down`. Every stack needs only the CLI and the dynamic-provider launcher.
 const PROGRAMS: Record<string, { plugins: string[]; program: () => Promise<Record<string, unknown>> }> = {
   "redis-cluster": {
-    plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
+    plugins: ["pulumi-resource-pulumi-nodejs"],
     program: async () => {
       const { readConfig, redisCluster } = await import("./redis-cluster/program");
-      return redisCluster(readConfig(), process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock", prefix());
+      return redisCluster(readConfig(), prefix());
     },
   },
   "flask-redis": {
-    plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
+    plugins: ["pulumi-resource-pulumi-nodejs"],
     program: async () => {
       const m = await import("./flask-redis/program");
       return m.flaskRedis(m.readConfig(), prefix());
@@ -43,7 +43,7 @@ const PROGRAMS: Record<string, { plugins: string[]; program: () => Promise<Recor
     },
   },
   "multi-host-overlay": {
-    plugins: ["pulumi-resource-docker", "pulumi-resource-command"],
+    plugins: ["pulumi-resource-pulumi-nodejs"],
     program: async () => {
       const m = await import("./multi-host-overlay/program");
       return m.multiHostOverlay(m.readConfig(), prefix());

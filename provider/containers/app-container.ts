@@ -1,14 +1,15 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DockerContainer, EngineSource, MountState } from "../docker/resources";
+import { engineFor } from "../docker/target";
 import { AddressConfig } from "../ipam";
-import { validated } from "../networks/network";
+import { claimName, daemonKey, validated } from "../networks/network";
 import { perProgram } from "../program-scope";
 import { ContainerPortInput, ContainerPortSpec } from "../ports";
 import { HostPortRegistry, NetworkMode, checkAttachment, checkNetworkMode, checkPorts } from "./container-spec";
 
 const hostPorts = perProgram(() => new HostPortRegistry());
 /** The program's AppContainers by container name, for `networkMode: "container:NAME"`. */
-const containersByName = perProgram(() => new Map<string, docker.Container>());
+const containersByName = perProgram(() => new Map<string, DockerContainer>());
 
 /** A full container id: what the daemon reports in `container:ID` network modes. */
 const CONTAINER_ID = /^[0-9a-f]{64}$/;
@@ -44,17 +45,17 @@ export function resetDetachedHostPorts(): void {
 }
 
 /** A network to attach to: a dockwire network (its subnet is known and checked) or a name. */
-export type NetworkRef = { networkName: pulumi.Input<string>; pools?: readonly AddressConfig[] } | string;
+export type NetworkRef = { networkName: pulumi.Input<string>; networkId?: pulumi.Input<string>; pools?: readonly AddressConfig[] } | string;
 
 /** One network attachment of an {@link AppContainer}. */
 export interface AppContainerNetwork {
   /** The network: a dockwire network component, or the name of an existing network. */
   network: NetworkRef;
-  /** DNS aliases on that network (`docker run --network-alias`). Changing them replaces the container. */
+  /** DNS aliases on that network (`docker run --network-alias`). Changed in place: the running container is reconnected. */
   aliases?: string[];
-  /** Static IPv4 address, checked against the network's subnet at preview. Changing it replaces the container. */
+  /** Static IPv4 address, checked against the network's subnet at preview. Changed in place: the running container is reconnected. */
   ipv4Address?: string;
-  /** Static IPv6 address, checked against the network's IPv6 subnet at preview. Changing it replaces the container. */
+  /** Static IPv6 address, checked against the network's IPv6 subnet at preview. Changed in place: the running container is reconnected. */
   ipv6Address?: string;
 }
 
@@ -77,7 +78,12 @@ export interface AppContainerArgs {
   ports?: (string | ContainerPortInput)[];
   /** Publish every exposed port on a random host port (`-P`). Defaults to `false`. */
   publishAllPorts?: boolean;
-  /** User-defined networks to attach to, with aliases and static addresses. */
+  /**
+   * User-defined networks to attach to, with aliases and static addresses. Adding or
+   * removing one, changing its aliases or address, or a replacement of the network itself
+   * (e.g. a new subnet) is done in place: `docker network disconnect` and `connect` on the
+   * running container, which keeps its id and is not restarted.
+   */
   networks?: AppContainerNetwork[];
   /**
    * `bridge` (Docker's default bridge), `host`, `none` or `container:NAME`. Exclusive with
@@ -86,15 +92,15 @@ export interface AppContainerArgs {
    * this one (registered by its id, as the daemon reports it), or a full container id.
    */
   networkMode?: NetworkMode;
-  /** Mounts, as @pulumi/docker takes them. */
-  mounts?: pulumi.Input<docker.types.input.ContainerMount>[];
+  /** Mounts (`{ type: "volume" | "bind" | "tmpfs", source, target, readOnly }`). Changing them replaces the container. */
+  mounts?: pulumi.Input<{ [K in keyof MountState]: pulumi.Input<MountState[K]> }>[];
   /** Labels on the container. */
   labels?: Record<string, string>;
   /** Host name inside the container. Defaults to the container id's prefix. */
   hostname?: string;
   /** Files written into the container before it starts (e.g. a config file). Changing them replaces the container. */
   uploads?: { file: string; content: pulumi.Input<string> }[];
-  /** Restart policy: `no`, `on-failure`, `always`, `unless-stopped`. Defaults to `no`. */
+  /** Restart policy: `no`, `on-failure`, `always`, `unless-stopped`. Defaults to `no`. Changed in place (`docker update`). */
   restart?: "no" | "on-failure" | "always" | "unless-stopped";
   /**
    * Seconds the container gets to exit after SIGTERM when it is deleted or replaced, before
@@ -105,6 +111,16 @@ export interface AppContainerArgs {
    * as PID 1) costs the whole grace on every delete. 0 to 3600.
    */
   stopGraceSeconds?: number;
+  /** The daemon: a DockerHost. Defaults to DOCKER_HOST where Pulumi runs. Changing the daemon replaces the container. */
+  host?: EngineSource;
+  /**
+   * Take over a container made by hand (`docker run`, the seeds' way) instead of creating it:
+   * `true` for the one named `containerName`, or its name or id. Its name and image must
+   * match; its networks are then brought to the program's in place.
+   */
+  adopt?: boolean | string;
+  /** Registry credentials for pulling the image when the daemon lacks it (`{ username, password, serveraddress }`); kept as a secret. */
+  registryAuth?: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -113,8 +129,8 @@ export interface AppContainerArgs {
  * construction, before anything is registered.
  */
 export class AppContainer extends pulumi.ComponentResource {
-  /** The Docker container. */
-  public readonly container: docker.Container;
+  /** The Docker container (dockwire's own resource; no docker provider plugin needed). */
+  public readonly container: DockerContainer;
   /** The normalized published ports (plain values). */
   public readonly ports: readonly ContainerPortSpec[];
   /** The container name. */
@@ -147,23 +163,31 @@ export class AppContainer extends pulumi.ComponentResource {
           ipv4Address: n.ipv4Address,
           ipv6Address: n.ipv6Address,
         });
-        return { name: typeof ref === "string" ? ref : ref.networkName, ...attach };
+        return {
+          name: typeof ref === "string" ? ref : ref.networkName,
+          ...(typeof ref !== "string" && ref.networkId !== undefined ? { networkId: ref.networkId } : {}),
+          ...attach,
+        };
       });
       const grace = args.stopGraceSeconds;
       if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 3600)) {
         throw new Error(`stopGraceSeconds ${JSON.stringify(grace)} must be a whole number of seconds from 0 to 3600, e.g. 10.`);
       }
+      claimName("container", containerName, "containerName", daemonKey(args.host));
       currentHostPorts().register(`container "${containerName}"`, ports);
-      return { containerName, mode, ports, networks };
+      return { containerName, mode, ports, networks, connection: engineFor(args.host, opts) };
     });
     super(type, name, {}, opts);
     this.ports = checked.ports;
     const envs = args.env
       ? pulumi.all(Object.entries(args.env).map(([k, v]) => pulumi.output(v).apply((x) => `${k}=${x}`))).apply((l) => [...l].sort())
       : undefined;
-    this.container = new docker.Container(
+    this.container = new DockerContainer(
       name,
       {
+        ...(checked.connection ? { connection: checked.connection } : {}),
+        ...(args.adopt ? { adopt: args.adopt === true ? checked.containerName : args.adopt } : {}),
+        ...(args.registryAuth ? { registryAuth: args.registryAuth } : {}),
         name: checked.containerName,
         image: args.image,
         ...(args.command ? { command: args.command } : {}),
@@ -187,7 +211,7 @@ export class AppContainer extends pulumi.ComponentResource {
         ...(args.restart ? { restart: args.restart } : {}),
         ...(args.stopGraceSeconds ? { destroyGraceSeconds: args.stopGraceSeconds } : {}),
       },
-      { parent: this },
+      { parent: this, aliases: [{ type: "docker:index/container:Container" }] },
     );
     this.containerName = this.container.name;
     containersByName.current().set(checked.containerName, this.container);

@@ -1,6 +1,7 @@
-import * as command from "@pulumi/command";
-import * as docker from "@pulumi/docker";
+import type * as command from "@pulumi/command";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { EngineConnection } from "../docker/client";
 import { DockerEndpoint, parseDockerEndpoint } from "./endpoint";
 
 /** TLS client material for a `tcp://` daemon. All three are stored as secrets. */
@@ -28,20 +29,36 @@ export interface DockerHostArgs {
    * `false`; when set, preview warns.
    */
   allowInsecure?: boolean;
-  /** SSH private key (PEM) for `ssh://` hosts, used by command resources; stored as a secret. Defaults to the SSH agent. */
+  /** SSH private key (PEM or OpenSSH) for `ssh://` hosts; stored as a secret. Defaults to the SSH agent (SSH_AUTH_SOCK). */
   sshPrivateKey?: pulumi.Input<string>;
-  /** Extra options for the provider's ssh client, e.g. `["-o", "StrictHostKeyChecking=no"]`. */
+  /**
+   * The `ssh://` host's public key line (`ssh-ed25519 AAAA...`, its .pub file). When given,
+   * dockwire's resources refuse any other key; otherwise the host key is not checked.
+   */
+  sshHostKey?: pulumi.Input<string>;
+  /** Extra options for the @pulumi/docker provider's ssh client (only for {@link DockerHost.dockerProvider}). */
   sshOpts?: string[];
 }
 
+/** The DockerHost a docker.Provider was made by, so components given `opts.provider` find the host. */
+const hostsByProvider = new WeakMap<object, DockerHost>();
+
+/** The DockerHost whose {@link DockerHost.dockerProvider} is `p`, if any. */
+export function dockerHostOfProvider(p: unknown): DockerHost | undefined {
+  return p && typeof p === "object" ? hostsByProvider.get(p) : undefined;
+}
+
 /**
- * One Docker daemon that other dockwire components target: it gives the `docker.Provider`
- * to pass as `provider`/`providers`, and, for ssh:// hosts, the matching @pulumi/command
- * connection. Bad endpoints and plain TCP without TLS are refused at construction.
+ * One Docker daemon that other dockwire components target: pass it as their `host`
+ * argument. Its `engine` is the connection dockwire's own resources use (the Engine API
+ * over unix, tcp+TLS or ssh); for programs that mix in their own @pulumi/docker resources,
+ * {@link DockerHost.dockerProvider} gives a `docker.Provider` for the same daemon (that one
+ * needs the docker provider plugin). Bad endpoints and plain TCP without TLS are refused at
+ * construction.
  */
 export class DockerHost extends pulumi.ComponentResource {
-  /** The provider for docker resources on this host. */
-  public readonly provider: docker.Provider;
+  /** The connection dockwire's resources use (a secret when it holds TLS or SSH key material). */
+  public readonly engine: pulumi.Output<EngineConnection>;
   /** The parsed endpoint (plain value). */
   public readonly endpoint: DockerEndpoint;
   /** The @pulumi/command SSH connection to this host (ssh:// hosts only). */
@@ -72,27 +89,19 @@ export class DockerHost extends pulumi.ComponentResource {
       );
     }
     const tls = args.tls;
-    const envHost = process.env.DOCKER_HOST;
-    if (tls && envHost && envHost !== args.host) {
-      // @pulumi/docker 4.11.2 applies DOCKER_HOST from its environment after the host it
-      // is given when TLS material is set, so the provider would talk to envHost.
-      void pulumi.log.warn(
-        `DockerHost ${JSON.stringify(name)}: DOCKER_HOST=${envHost} is set where Pulumi runs; with TLS material the docker provider (@pulumi/docker 4.11.2) ` +
-          `takes it over ${args.host}: unset DOCKER_HOST (or set it to ${args.host}) before pulumi up.`,
-        this,
-      );
-    }
-    this.provider = new docker.Provider(
-      name,
-      {
+    this.hostName = name;
+    this.args = args;
+    const material = tls !== undefined || args.sshPrivateKey !== undefined;
+    const engine = pulumi
+      .all([tls?.caPem, tls?.certPem, tls?.keyPem, args.sshPrivateKey, args.sshHostKey])
+      .apply(([caPem, certPem, keyPem, key, hostKey]): EngineConnection => ({
         host: args.host,
-        ...(tls
-          ? { caMaterial: pulumi.secret(tls.caPem), certMaterial: pulumi.secret(tls.certPem), keyMaterial: pulumi.secret(tls.keyPem) }
-          : {}),
-        ...(args.sshOpts ? { sshOpts: args.sshOpts } : {}),
-      },
-      { parent: this },
-    );
+        ...(tls ? { tls: { caPem: caPem!, certPem: certPem!, keyPem: keyPem! } } : {}),
+        ...(args.allowInsecure ? { allowInsecure: true } : {}),
+        ...(key ? { sshPrivateKey: key } : {}),
+        ...(hostKey ? { sshHostKey: hostKey } : {}),
+      }));
+    this.engine = material ? pulumi.secret(engine) : engine;
     if (endpoint.kind === "ssh") {
       this.connection = pulumi.output({
         host: endpoint.host,
@@ -111,6 +120,53 @@ export class DockerHost extends pulumi.ComponentResource {
           })),
         )
       : pulumi.output<Record<string, string>>({ DOCKER_HOST: args.host });
-    this.registerOutputs({ provider: this.provider });
+    this.registerOutputs({});
+  }
+
+  private readonly hostName: string;
+  private readonly args: DockerHostArgs;
+  private made?: docker.Provider;
+
+  /**
+   * A @pulumi/docker provider for this daemon, made on first call (a child of this host),
+   * for the program's own @pulumi/docker resources; such a docker.Container can join a
+   * dockwire network by its name. Needs the docker provider plugin where Pulumi runs.
+   */
+  public dockerProvider(): docker.Provider {
+    if (this.made) return this.made;
+    // Loaded only here: programs that never ask for it never load @pulumi/docker.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const d = require("@pulumi/docker") as typeof docker;
+    const tls = this.args.tls;
+    const args = this.args;
+    const name = this.hostName;
+    const envHost = process.env.DOCKER_HOST;
+    if (tls && envHost && envHost !== args.host) {
+      // @pulumi/docker 4.11.2 applies DOCKER_HOST from its environment after the host it
+      // is given when TLS material is set, so the provider would talk to envHost.
+      void pulumi.log.warn(
+        `DockerHost ${JSON.stringify(name)}: DOCKER_HOST=${envHost} is set where Pulumi runs; with TLS material the docker provider (@pulumi/docker 4.11.2) ` +
+          `takes it over ${args.host}: unset DOCKER_HOST (or set it to ${args.host}) before pulumi up.`,
+        this,
+      );
+    }
+    this.made = new d.Provider(
+      this.hostName,
+      {
+        host: this.args.host,
+        ...(tls
+          ? { caMaterial: pulumi.secret(tls.caPem), certMaterial: pulumi.secret(tls.certPem), keyMaterial: pulumi.secret(tls.keyPem) }
+          : {}),
+        ...(this.args.sshOpts ? { sshOpts: this.args.sshOpts } : {}),
+      },
+      { parent: this },
+    );
+    hostsByProvider.set(this.made, this);
+    return this.made;
+  }
+
+  /** The same as {@link DockerHost.dockerProvider}: kept for programs written for dockwire 0.2. */
+  public get provider(): docker.Provider {
+    return this.dockerProvider();
   }
 }

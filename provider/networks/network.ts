@@ -1,5 +1,6 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DockerNetwork, EngineSource } from "../docker/resources";
+import { engineFor } from "../docker/target";
 import { AddressConfig, AddressPlan } from "../ipam";
 import { perProgram } from "../program-scope";
 import { DriverSpec, NetworkCommonArgs, NetworkSpec, networkSpec } from "./spec";
@@ -20,6 +21,34 @@ export function resetDetachedAddressPlan(): void {
   plans.resetDetached();
 }
 
+const names = perProgram(() => new Map<string, string>());
+
+/**
+ * Claims a Docker object name (`network`, `container`, `volume`) for the running program:
+ * two objects of one program with the same name would collide on the daemon, so the second
+ * fails at preview, naming the field and the fix.
+ */
+export function claimName(kind: string, name: string, field: string, daemon = ""): void {
+  const key = `${daemon}\u0000${kind}\u0000${name}`;
+  const m = names.current();
+  if (m.has(key)) {
+    throw new Error(
+      `${field} ${JSON.stringify(name)} is taken by another ${kind} of this program: Docker ${kind} names are unique on a daemon; give this one another ${field}.`,
+    );
+  }
+  m.set(key, name);
+}
+
+/** A plain key of the daemon of a `host` argument, for name claims (DockerHost's endpoint URL). */
+export function daemonKey(host: unknown): string {
+  return (host as { endpoint?: { url?: string } } | undefined)?.endpoint?.url ?? "";
+}
+
+/** Forgets the names claimed outside a running program (tests under mocks). */
+export function resetDetachedNames(): void {
+  names.resetDetached();
+}
+
 /**
  * Runs a component's validation; a failure becomes a `pulumi.RunError` (a clean message,
  * no stack trace) that names the component: `dockwire:networks:BridgeNetwork "web": subnet ...`.
@@ -35,18 +64,19 @@ export function validated<T>(type: string, name: string, check: () => T): T {
 /**
  * The part every dockwire network shares: it validates and canonicalizes its arguments
  * at construction (before any child is registered), registers its subnets in the
- * program's address plan, and owns one `docker.Network` named like the component.
+ * program's address plan, and owns one {@link DockerNetwork} (dockwire's own resource on
+ * the Engine API) named like the component.
  */
 export abstract class DockwireNetwork extends pulumi.ComponentResource {
-  /** The Docker network. */
-  public readonly network: docker.Network;
+  /** The Docker network (dockwire's own resource; no docker provider plugin needed). */
+  public readonly network: DockerNetwork;
   /** The Docker network name. */
   public readonly networkName: pulumi.Output<string>;
   /** The Docker network id. */
   public readonly networkId: pulumi.Output<string>;
   /** The canonical address pools, as plain values (available at construction). */
   public readonly pools: readonly AddressConfig[];
-  /** The exact inputs given to `docker.Network`, as plain values. */
+  /** The exact network inputs (the same fields as `docker.Network`'s), as plain values. */
   public readonly spec: NetworkSpec;
 
   protected constructor(
@@ -59,13 +89,25 @@ export abstract class DockwireNetwork extends pulumi.ComponentResource {
     dependsOn: pulumi.Resource[] = [],
   ) {
     // Validate before anything is registered, so bad input leaves no trace in state.
-    const built = validated(type, name, () => networkSpec(name, args, driver(""), args.addressPlan ?? currentAddressPlan()));
+    const built = validated(type, name, () => {
+      const b = networkSpec(name, args, driver(""), args.addressPlan ?? currentAddressPlan());
+      claimName("network", b.spec.name, "networkName", daemonKey(args.host));
+      return { ...b, connection: engineFor(args.host as EngineSource | undefined, opts) };
+    });
     super(type, name, {}, opts);
     this.spec = built.spec;
     this.pools = built.pools;
-    this.network = new docker.Network(name, { ...built.spec }, { parent: this, dependsOn });
+    this.network = new DockerNetwork(
+      name,
+      {
+        ...built.spec,
+        ...(built.connection ? { connection: built.connection } : {}),
+        ...(args.adopt ? { adopt: args.adopt === true ? built.spec.name : args.adopt } : {}),
+      },
+      { parent: this, dependsOn, aliases: [{ type: "docker:index/network:Network" }] },
+    );
     this.networkName = this.network.name;
-    this.networkId = this.network.id;
+    this.networkId = this.network.networkId;
     this.registerOutputs({ networkName: this.networkName, networkId: this.networkId });
   }
 }

@@ -42,6 +42,17 @@ export interface NetworkCommonArgs extends AddressingArgs {
    * Pulumi program.
    */
   addressPlan?: AddressPlan;
+  /**
+   * The daemon: a DockerHost (or anything with an `engine` connection). Defaults to
+   * DOCKER_HOST where Pulumi runs. Changing the daemon replaces the network.
+   */
+  host?: { engine: unknown };
+  /**
+   * Take over a network made by hand (`docker network create`, the seeds' way) instead of
+   * creating it: `true` for the one named `networkName`, or its name or id. It must have the
+   * same driver and addressing; the stack then owns it (destroy removes it).
+   */
+  adopt?: boolean | string;
 }
 
 /** One IPAM pool as docker.Network takes it. */

@@ -27,8 +27,6 @@ export interface FlaskRedisConfig {
   hostPort: number;
   /** Host address the port is bound to; omit for every address (as the seed's `-p 5000:5000`). */
   hostIp?: string;
-  /** The daemon the image is built on (the docker provider uses the same DOCKER_HOST). */
-  dockerHost: string;
 }
 
 /** The seeds' app, offline: base and Redis images from scripts/images.sh, port 5000. */
@@ -38,7 +36,6 @@ export const SEED_FLASK_REDIS: FlaskRedisConfig = {
   redisImage: "dockwire/app:local",
   networkName: "flask-redis",
   hostPort: 5000,
-  dockerHost: "unix:///var/run/docker.sock",
 };
 
 /** The command Redis runs with: without a config file Debian's redis-server refuses clients from other containers (protected mode). */
@@ -53,8 +50,8 @@ export function appDir(): string {
   return candidates.find((d) => fs.existsSync(path.join(d, "Dockerfile"))) ?? candidates[0];
 }
 
-/** Reads the stack config; defaults are {@link SEED_FLASK_REDIS}, the daemon is DOCKER_HOST's. */
-export function readConfig(localHost = process.env.DOCKER_HOST || SEED_FLASK_REDIS.dockerHost): FlaskRedisConfig {
+/** Reads the stack config; defaults are {@link SEED_FLASK_REDIS}. Everything runs on DOCKER_HOST's daemon. */
+export function readConfig(): FlaskRedisConfig {
   const c = new pulumi.Config();
   // Pulumi.yaml declares these two with default "" (a declared key without a default is
   // required): the empty string means unset.
@@ -66,7 +63,6 @@ export function readConfig(localHost = process.env.DOCKER_HOST || SEED_FLASK_RED
     redisImage: c.get("redisImage") ?? SEED_FLASK_REDIS.redisImage,
     networkName: c.get("networkName") ?? SEED_FLASK_REDIS.networkName,
     hostPort: c.getNumber("hostPort") ?? SEED_FLASK_REDIS.hostPort,
-    dockerHost: localHost,
     ...(subnet ? { subnet } : {}),
     ...(hostIp ? { hostIp } : {}),
   };
@@ -99,7 +95,6 @@ export function flaskRedis(cfg: FlaskRedisConfig, prefix = "") {
     dir: appDir(),
     imageName: cfg.appImageName,
     baseImage: cfg.baseImage,
-    dockerHost: cfg.dockerHost,
   });
   const redis = new AppContainer("redis", {
     image: cfg.redisImage,
@@ -111,7 +106,7 @@ export function flaskRedis(cfg: FlaskRedisConfig, prefix = "") {
     "flask-redis",
     {
       // The built image's id: a rebuilt image replaces the container.
-      image: image.stdout,
+      image: image.imageId,
       containerName: `${prefix}flask-redis`,
       env: { REDIS_HOST: "redis" },
       ports: [appPortSpec(cfg)],

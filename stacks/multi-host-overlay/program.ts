@@ -5,9 +5,8 @@
  * created on the manager; a busybox container on each daemon joins it, so they reach each
  * other by name across the hosts (`docker exec test1 ping test2`).
  *
- * The swarm commands run the docker CLI on the machine running Pulumi against each host
- * (DOCKER_HOST, with TLS material when given). The image must already be on both daemons
- * (nothing is pulled). The hosts must reach each other on TCP 2377 and 7946, UDP 7946 and 4789.
+ * Everything goes through the Engine API of each host (unix, tcp with TLS, or ssh), with
+ * dockwire's own resources. The image must already be on both daemons, or pullable there. The hosts must reach each other on TCP 2377 and 7946, UDP 7946 and 4789.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppContainer, DockerHost, DockerTlsArgs, OverlayNetwork, Swarm, ipam, networkSpec, parseDockerEndpoint } from "dockwire";
@@ -128,11 +127,13 @@ export function multiHostOverlay(cfg: MultiHostOverlayConfig, prefix = "") {
       },
     ],
   });
-  const net = new OverlayNetwork(
-    "overlay",
-    { networkName: `${prefix}${cfg.networkName}`, subnet: cfg.subnet, attachable: true, swarm },
-    { provider: manager.provider },
-  );
+  const net = new OverlayNetwork("overlay", {
+    networkName: `${prefix}${cfg.networkName}`,
+    subnet: cfg.subnet,
+    attachable: true,
+    swarm,
+    host: manager,
+  });
   // The worker's container may only be created once the worker is in the swarm: the network
   // name carries the dependency on the network, which waits for the whole Swarm (joins included).
   const boxes = (
@@ -144,8 +145,8 @@ export function multiHostOverlay(cfg: MultiHostOverlayConfig, prefix = "") {
     ([name, host]) =>
       new AppContainer(
         name,
-        { image: cfg.image, containerName: `${prefix}${name}`, command: SLEEP_COMMAND, networks: [{ network: net }] },
-        { provider: host.provider, dependsOn: [swarm] },
+        { image: cfg.image, containerName: `${prefix}${name}`, command: SLEEP_COMMAND, networks: [{ network: net }], host },
+        { dependsOn: [swarm] },
       ),
   );
   return {

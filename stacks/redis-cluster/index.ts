@@ -2,8 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readConfig, redisCluster } from "./program";
 
-const host = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
-const out = redisCluster(readConfig(), host, new pulumi.Config().get("prefix") ?? "");
+const out = redisCluster(readConfig(), new pulumi.Config().get("prefix") ?? "");
 export const network = out.network;
 export const nodes = out.nodes;
 export const clusterState = out.clusterState;

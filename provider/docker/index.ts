@@ -1,0 +1,2 @@
+export * from "./resources";
+export { contextDigest } from "./context";

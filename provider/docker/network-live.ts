@@ -1,0 +1,269 @@
+/**
+ * dockwire's Docker network resource against the Engine API (the dynamic-provider side of
+ * {@link DockerNetwork}). The state keeps the same fields as `docker.Network`'s inputs
+ * (name, driver, ipamConfigs, ipv6, internal, attachable, options, labels), so previews
+ * and the address-plan report read both alike.
+ *
+ * - check: the fields' shape; then, where the daemon answers, refuses a subnet that
+ *   overlaps a network of someone else (not labelled with this program's owner), naming
+ *   it, and a name that is taken by a network this resource does not own.
+ * - create: `POST /networks/create`, then reads the network back. With `adopt`, takes over
+ *   the network of that name or id instead, when it matches the inputs.
+ * - read: inspects by id; gone reads as deleted. Fields are what the daemon has.
+ * - diff: Docker cannot change a network: every change replaces it (old one deleted first,
+ *   as the name is the same).
+ * - delete: disconnects every container still attached (`docker network disconnect -f`),
+ *   then removes the network. Attached containers of the program reconnect to the new
+ *   network in place (see the container resource).
+ *
+ * @module
+ */
+import type Docker from "dockerode";
+import { cidrsOverlap, parseCidr } from "../ipam/cidr";
+import { EngineConnection, call, callOrMissing, hostOf } from "./client";
+import {
+  CheckFailure,
+  DOCKER_STATE_VERSION,
+  DiffResult,
+  OWNER_LABEL,
+  changedFields,
+  connOf,
+  describe,
+  hasUnknown,
+  labelList,
+  labelMap,
+  opt,
+  same,
+  targetOfConn,
+} from "./common";
+
+/** One IPAM pool as the state keeps it. */
+export interface IpamConfigState {
+  subnet: string;
+  gateway?: string;
+  ipRange?: string;
+  auxAddress?: Record<string, string>;
+}
+
+/** The fields that define a network; a change of any replaces it. */
+export const NETWORK_FIELDS = ["name", "driver", "ipamConfigs", "ipv6", "internal", "attachable", "options", "labels"] as const;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Check failures of a network's inputs (shape only; the component checked the values). */
+export function checkNetworkInputs(news: Record<string, unknown>): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  if (typeof news.name !== "string" || !NAME.test(news.name)) {
+    out.push({
+      property: "name",
+      reason: `name ${JSON.stringify(news.name)} is not a valid Docker network name: use letters, digits, "_", "." and "-".`,
+    });
+  }
+  if (typeof news.driver !== "string" || news.driver === "") out.push({ property: "driver", reason: 'driver is required, e.g. "bridge".' });
+  return out;
+}
+
+/** The daemon's network as the state keeps it (only the fields the inputs manage, plus the id). */
+export function flattenNetwork(n: Docker.NetworkInspectInfo, want: Record<string, unknown>): Record<string, unknown> {
+  const pools: IpamConfigState[] = (n.IPAM?.Config ?? []).map((c) => ({
+    subnet: c.Subnet ?? "",
+    ...opt("gateway", c.Gateway || undefined),
+    ...opt("ipRange", c.IPRange || undefined),
+    ...opt("auxAddress", c.AuxiliaryAddresses && Object.keys(c.AuxiliaryAddresses).length > 0 ? c.AuxiliaryAddresses : undefined),
+  }));
+  const wantedOptions = (want.options ?? {}) as Record<string, string>;
+  const options: Record<string, string> = {};
+  for (const [k, v] of Object.entries(n.Options ?? {})) if (k in wantedOptions) options[k] = v;
+  const labels = labelList(n.Labels);
+  return {
+    name: n.Name,
+    driver: n.Driver,
+    ...(want.ipamConfigs !== undefined ? { ipamConfigs: pools } : {}),
+    assignedSubnets: pools.map((p) => p.subnet),
+    ...(want.ipv6 !== undefined ? { ipv6: n.EnableIPv6 } : {}),
+    ...(want.internal !== undefined ? { internal: n.Internal } : {}),
+    ...(want.attachable !== undefined ? { attachable: n.Attachable } : {}),
+    ...(want.options !== undefined ? { options } : {}),
+    ...(want.labels !== undefined || labels.length > 0 ? { labels } : {}),
+    networkId: n.Id,
+  };
+}
+
+/** The `POST /networks/create` body of the inputs. */
+export function networkCreateBody(x: Record<string, unknown>): Docker.NetworkCreateOptions {
+  const pools = (x.ipamConfigs ?? []) as IpamConfigState[];
+  return {
+    Name: x.name as string,
+    Driver: x.driver as string,
+    CheckDuplicate: true,
+    ...(pools.length
+      ? {
+          IPAM: {
+            Driver: "default",
+            Config: pools.map((p) => ({
+              Subnet: p.subnet,
+              ...opt("Gateway", p.gateway),
+              ...opt("IPRange", p.ipRange),
+              ...opt("AuxiliaryAddresses", p.auxAddress),
+            })),
+          },
+        }
+      : {}),
+    ...opt("EnableIPv6", x.ipv6 as boolean | undefined),
+    ...opt("Internal", x.internal as boolean | undefined),
+    ...opt("Attachable", x.attachable as boolean | undefined),
+    ...opt("Options", x.options as Record<string, string> | undefined),
+    Labels: labelMap(x.labels, x.owner),
+  };
+}
+
+/**
+ * Preview's look at the daemon: a network of that name that this resource does not own,
+ * and subnets that overlap networks of someone else. Empty when the daemon cannot be reached.
+ */
+export async function daemonConflicts(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckFailure[]> {
+  const c = connOf(news);
+  let list: Docker.NetworkInspectInfo[];
+  try {
+    list = await call("listing networks", c, (d) => d.listNetworks());
+  } catch {
+    return []; // no daemon at preview (e.g. a pull-request runner): the checks run again at up
+  }
+  const out: CheckFailure[] = [];
+  const ownId = typeof olds.networkId === "string" ? olds.networkId : undefined;
+  const adopt = typeof news.adopt === "string" ? news.adopt : undefined;
+  const owner = news.owner;
+  const mine = (n: Docker.NetworkInspectInfo) =>
+    n.Id === ownId || (adopt !== undefined && (n.Name === adopt || n.Id.startsWith(adopt))) || (owner && n.Labels?.[OWNER_LABEL] === owner);
+  const sameName = list.find((n) => n.Name === news.name);
+  if (sameName && !mine(sameName) && adopt === undefined) {
+    out.push({
+      property: "name",
+      reason:
+        `a network named ${JSON.stringify(news.name)} exists already on ${hostOf(c)} (id ${sameName.Id.slice(0, 12)}), made outside this program: ` +
+        `remove it (docker network rm ${String(news.name)}), give this network another networkName, or adopt it (adopt: true).`,
+    });
+  }
+  const pools = (news.ipamConfigs ?? []) as IpamConfigState[];
+  pools.forEach((p, i) => {
+    if (hasUnknown(p.subnet)) return;
+    let mineCidr;
+    try {
+      mineCidr = parseCidr(p.subnet, "subnet");
+    } catch {
+      return;
+    }
+    for (const n of list) {
+      if (mine(n) || n.Name === news.name) continue;
+      for (const cfg of n.IPAM?.Config ?? []) {
+        if (!cfg.Subnet) continue;
+        let theirs;
+        try {
+          theirs = parseCidr(cfg.Subnet, "subnet");
+        } catch {
+          continue;
+        }
+        if (theirs.family === mineCidr.family && cidrsOverlap(theirs, mineCidr)) {
+          out.push({
+            property: `ipamConfigs[${i}].subnet`,
+            reason:
+              `subnet ${p.subnet} overlaps ${cfg.Subnet} of network ${JSON.stringify(n.Name)} on ${hostOf(c)}, which this program does not own: ` +
+              `choose a subnet outside ${cfg.Subnet}, or remove that network.`,
+          });
+        }
+      }
+    }
+  });
+  return out;
+}
+
+async function inspect(c: EngineConnection | undefined, ref: string): Promise<Docker.NetworkInspectInfo | undefined> {
+  return callOrMissing(`inspecting network ${JSON.stringify(ref)}`, c, (d) => d.getNetwork(ref).inspect());
+}
+
+/** The differences between an existing network and the inputs, for adoption. */
+function adoptionMismatch(n: Docker.NetworkInspectInfo, news: Record<string, unknown>): string[] {
+  const have = flattenNetwork(n, news);
+  return changedFields(
+    have,
+    { ...news, labels: news.labels ?? [] },
+    NETWORK_FIELDS.filter((f) => f !== "labels"),
+  );
+}
+
+async function create(news: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
+  const c = connOf(news);
+  const what = describe("network", news.name);
+  if (typeof news.adopt === "string" && news.adopt !== "") {
+    const n = await inspect(c, news.adopt);
+    if (!n)
+      throw new Error(
+        `dockwire: ${what}: adopt names ${JSON.stringify(news.adopt)}, but no such network is on ${hostOf(c)}: drop adopt to create it.`,
+      );
+    const diffs = adoptionMismatch(n, news);
+    if (diffs.length > 0) {
+      throw new Error(
+        `dockwire: ${what}: the network ${JSON.stringify(news.adopt)} on ${hostOf(c)} differs from the program in ${diffs.join(", ")}: ` +
+          "make the program match it (docker network inspect shows its settings), or drop adopt to have it replaced.",
+      );
+    }
+    return { id: n.Id, outs: outputs(news, n) };
+  }
+  const created = await call(`creating ${what}`, c, (d) => d.createNetwork(networkCreateBody(news)));
+  const n = await inspect(c, created.id);
+  if (!n) throw new Error(`dockwire: ${what}: created as ${created.id} on ${hostOf(c)}, but the daemon does not show it afterwards`);
+  return { id: n.Id, outs: outputs(news, n) };
+}
+
+function outputs(news: Record<string, unknown>, n: Docker.NetworkInspectInfo): Record<string, unknown> {
+  const { adopt: _adopt, ...rest } = news;
+  return { ...rest, ...flattenNetwork(n, news), stateVersion: DOCKER_STATE_VERSION };
+}
+
+/** Pulumi's diff of a network: any change of a defining field, or of the daemon, replaces it. */
+export function diffNetwork(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  const replaces = changedFields(olds, { ...news, labels: news.labels ?? [] }, NETWORK_FIELDS).filter(
+    (f) => !(f === "labels" && same(olds.labels ?? [], news.labels ?? [])),
+  );
+  if (targetOfConn(connOf(olds)) !== targetOfConn(connOf(news))) replaces.push("connection");
+  if ((olds.owner ?? "") !== (news.owner ?? "")) replaces.push("owner");
+  const changes = replaces.length > 0 || !same(connOf(olds), connOf(news));
+  return { changes, replaces, deleteBeforeReplace: true };
+}
+
+/** The provider object the dynamic-provider host calls (see `../dynamic`). */
+export const provider = {
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const failures = checkNetworkInputs(news);
+    if (failures.length === 0 && !hasUnknown(news.name)) failures.push(...(await daemonConflicts(olds, news)));
+    return { inputs: news, failures };
+  },
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return Promise.resolve(diffNetwork(olds, news));
+  },
+  create,
+  async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    // Only the connection's secrets changed (same daemon): nothing to do on the daemon.
+    return { outs: { ...olds, connection: news.connection } };
+  },
+  async read(id: string, props: Record<string, unknown>) {
+    const c = connOf(props);
+    const n = await inspect(c, id);
+    if (!n) return { id: "", props: {} };
+    const outs = { ...props, ...flattenNetwork(n, props), stateVersion: DOCKER_STATE_VERSION };
+    const inputs = Object.fromEntries(Object.entries(outs).filter(([k]) => !["networkId", "assignedSubnets", "stateVersion"].includes(k)));
+    return { id, props: outs, inputs };
+  },
+  async delete(id: string, props: Record<string, unknown>) {
+    const c = connOf(props);
+    const what = describe("network", props.name);
+    const n = await inspect(c, id);
+    if (!n) return;
+    for (const cid of Object.keys(n.Containers ?? {})) {
+      await callOrMissing(`disconnecting container ${cid.slice(0, 12)} from ${what}`, c, (d) =>
+        d.getNetwork(id).disconnect({ Container: cid, Force: true }),
+      );
+    }
+    await callOrMissing(`removing ${what}`, c, (d) => d.getNetwork(id).remove());
+  },
+};
