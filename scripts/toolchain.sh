@@ -1,56 +1,199 @@
 #!/usr/bin/env bash
 # The Pulumi toolchain dockwire runs on, without get.pulumi.com or GitHub downloads.
 #
-#   bash scripts/toolchain.sh          # build (or find) everything; prints what and where, with times
+#   bash scripts/toolchain.sh          # find (or build) what is needed; prints what and where, with times
 #   bash scripts/toolchain.sh env      # the same, then prints `export ...` lines for the engine env
-#   bash scripts/toolchain.sh status   # what is available, without building
+#   bash scripts/toolchain.sh status   # what is required, what is optional, and what is available; builds nothing
 #
-# Pieces, each built from the Go module proxy at a pinned version into a cache outside the
-# work tree (DOCKWIRE_CACHE, default ~/.cache/dockwire), once:
-#   pulumi                     the CLI and engine
-#   pulumi-language-nodejs     the Node.js language host (`pulumi up` in a stack folder)
-#   pulumi-resource-docker     the docker provider matching npm @pulumi/docker
-#   pulumi-resource-command    the command provider matching npm @pulumi/command
-# and writes pulumi-resource-pulumi-nodejs, the dynamic-provider launcher a released CLI
-# ships beside pulumi (a four-line sh script; dockwire's netns resources need it).
-# A piece the proxy refuses is recorded with the exact command and answer (refused/NAME.txt)
-# and reported on every run; the proxy is asked again after a day, or at once with
-# DOCKWIRE_TOOLCHAIN_RETRY=1.
-# If a `pulumi` is already on PATH with the docker and command plugins installed (a normal
-# user machine), that one is used and nothing is built.
+# dockwire's Docker resources are its own dynamic resources (Pulumi Node.js dynamic providers),
+# so what it needs of Pulumi is:
+#   required  pulumi                         the CLI and engine
+#   required  pulumi-resource-pulumi-nodejs  the dynamic-provider launcher that serves them; a
+#                                            released CLI ships it beside pulumi, and where it is
+#                                            missing this script writes its own (a four-line sh
+#                                            script) into its cache bin dir
+#   optional  pulumi-language-nodejs         the Node.js language host, only for `pulumi up` in a
+#                                            stack folder (Automation API inline programs, which
+#                                            the tests use, need none)
+#   optional  pulumi-resource-docker         the docker and command provider plugins (their SDKs
+#   optional  pulumi-resource-command        are npm @pulumi/docker and @pulumi/command): only the
+#                                            interoperability test with those providers needs them
+# DOCKWIRE_TOOLCHAIN (printed by `env`) lists the pieces that are really available; tests that
+# need an optional piece skip when it is not listed.
+#
+# Where the pieces come from:
+# - A `pulumi` on PATH that is not this script's own build (a normal user machine) is used, and
+#   nothing is built. Its launcher and language host are the ones beside it (as given on PATH, or
+#   with symlinks resolved: where the engine looks for bundled plugins); if the launcher is not
+#   there, this script writes its own into its cache bin dir and `env` puts that dir on PATH
+#   after the system pulumi's. The optional pieces count where the engine would find them: on
+#   that PATH, beside pulumi, or installed as plugins (`pulumi plugin ls`).
+# - Otherwise pulumi (and the language host, if the proxy has it) are built from the Go module
+#   proxy at pinned versions into a cache outside the work tree (DOCKWIRE_CACHE, default
+#   ~/.cache/dockwire), once: a cold build of the CLI takes about 10 minutes on 2 cores and
+#   prints a progress line every 30 s (DOCKWIRE_TOOLCHAIN_TICK). The launcher is written beside
+#   them. A piece the proxy refuses is recorded with the exact command and answer
+#   (refused/NAME.txt) and reported on every run; the proxy is asked again after a day, or at
+#   once with DOCKWIRE_TOOLCHAIN_RETRY=1.
+#   The docker and command providers are never built nor asked of the proxy (it cannot serve
+#   them): a binary of either already in the cache bin dir is installed as a plugin of
+#   .dockwire/pulumi-home (the PULUMI_HOME `env` sets), and one installed there by hand
+#   (`PULUMI_HOME=.dockwire/pulumi-home pulumi plugin install resource docker 4.11.2 --file BINARY`)
+#   is used as it is.
+# Warm runs build nothing and do not touch the network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 PULUMI_VERSION=v3.259.0
-# Pinned pieces: NAME MODULE PACKAGE VERSION VERSION_VARIABLE. The npm packages in
-# package.json (@pulumi/docker 4.11.2, @pulumi/command 1.2.1) are the SDKs of these providers.
+# Built pieces: NAME MODULE PACKAGE VERSION VERSION_VARIABLE.
 PIECES=(
   "pulumi github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/pkg/v3/cmd/pulumi $PULUMI_VERSION github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
   "pulumi-language-nodejs github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 a05d88f24d05 github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
-  "pulumi-resource-docker github.com/pulumi/pulumi-docker/provider/v4 github.com/pulumi/pulumi-docker/provider/v4/cmd/pulumi-resource-docker 9580a00740f4 github.com/pulumi/pulumi-docker/provider/v4/pkg/version.Version"
-  "pulumi-resource-command github.com/pulumi/pulumi-command/provider github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command v1.2.1 github.com/pulumi/pulumi-command/provider/pkg/version.Version"
 )
-# The version each binary reports (the engine matches plugins by it).
+LAUNCHER=pulumi-resource-pulumi-nodejs
+# Optional provider plugins, never built: used when present (see above). The npm packages in
+# package.json (@pulumi/docker 4.11.2, @pulumi/command 1.2.1) are their SDKs.
+EXTRAS=(pulumi-resource-docker pulumi-resource-command)
+# The version each binary reports (the engine matches plugins by it; a provider plugin counts
+# from this version up, within its major version).
 declare -A REPORTED=([pulumi]=$PULUMI_VERSION [pulumi-language-nodejs]=$PULUMI_VERSION
   [pulumi-resource-docker]=v4.11.2 [pulumi-resource-command]=v1.2.1)
+# Why an optional piece is wanted (status and build say it when the piece is missing).
+declare -A ROLE=([pulumi-language-nodejs]="only \`pulumi up\` in a stack folder needs it"
+  [pulumi-resource-docker]="only the interoperability test with the docker and command providers needs it"
+  [pulumi-resource-command]="only the interoperability test with the docker and command providers needs it")
 
 CACHE=${DOCKWIRE_CACHE:-$HOME/.cache/dockwire}/toolchain
 BIN=$CACHE/pulumi-$PULUMI_VERSION/bin   # PulumiCommand.get({ root }) expects ROOT/bin/pulumi
 REFUSED=$CACHE/refused
 STATE=$ROOT/.dockwire
+export PULUMI_SKIP_UPDATE_CHECK=true   # for the `pulumi version` and `pulumi plugin ls` run here
 
 say() { echo "toolchain.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-system_pulumi() { # a user's own pulumi with the plugins dockwire needs
+# Progress while a long step runs: ticker_start LABEL START WHAT says
+# "LABEL (N s elapsed; WHAT)" every DOCKWIRE_TOOLCHAIN_TICK seconds (default 30), N counted
+# from SECONDS=START, until ticker_stop (also run on exit, so a failed or interrupted build
+# leaves no ticker behind; the ticker also stops by itself once this script is gone).
+TICKER=
+ticker_start() {
+  ticker_stop
+  local label=$1 start=$2 what=$3 every=${DOCKWIRE_TOOLCHAIN_TICK:-30} parent=$$
+  (
+    nap=
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+    while :; do
+      # sleep holds no pipe of ours: a caller reading our output is never kept waiting by it
+      sleep "$every" >/dev/null 2>&1 &
+      nap=$!
+      wait "$nap" || true
+      kill -0 "$parent" 2>/dev/null || exit 0
+      say "$label ($((SECONDS - start)) s elapsed; $what)"
+    done
+  ) </dev/null >/dev/null &
+  TICKER=$!
+}
+ticker_stop() {
+  [ -n "$TICKER" ] || return 0
+  kill "$TICKER" 2>/dev/null || true
+  wait "$TICKER" 2>/dev/null || true
+  TICKER=
+}
+trap ticker_stop EXIT
+
+system_pulumi() { # a user's own pulumi: the first on PATH, unless it is this script's own build
   local p
   p=$(command -v pulumi 2>/dev/null) || return 1
+  case "$p" in /*) ;; *) return 1 ;; esac
+  [ -x "$p" ] || return 1
   [ "$p" != "$BIN/pulumi" ] || return 1
-  local plugins
-  plugins=$(pulumi plugin ls 2>/dev/null) || return 1
-  grep -qE '^docker +resource' <<<"$plugins" && grep -qE '^command +resource' <<<"$plugins" || return 1
+  ! [ "$(dirname "$p")" -ef "$BIN" ] || return 1
   echo "$p"
+}
+SYS=$(system_pulumi) || SYS=
+
+beside_system() { # NAME: NAME's path if it is beside the system pulumi, as found on PATH or with symlinks resolved
+  local d
+  for d in "$(dirname "$SYS")" "$(dirname "$(readlink -f "$SYS")")"; do
+    if [ -x "$d/$1" ]; then echo "$d/$1"; return 0; fi
+  done
+  return 1
+}
+
+# With a system pulumi the engine runs with PATH, plus the cache bin dir when the launcher is
+# this script's own (OWN_LAUNCHER=1: it is not beside that pulumi).
+OWN_LAUNCHER=0
+ENGINE_PATH=$PATH
+if [ -n "$SYS" ] && ! beside_system "$LAUNCHER" >/dev/null; then
+  OWN_LAUNCHER=1
+  case ":$PATH:" in *":$BIN:"*) ;; *) ENGINE_PATH=$PATH:$BIN ;; esac
+fi
+
+on_engine_path() { # NAME: its path if the engine would find it on its PATH (an "ambient" plugin)
+  local d dirs
+  IFS=: read -ra dirs <<<"$ENGINE_PATH"
+  for d in "${dirs[@]}"; do
+    [ -n "$d" ] || continue
+    if [ -x "$d/$1" ] && [ -f "$d/$1" ]; then echo "$d/$1"; return 0; fi
+  done
+  return 1
+}
+
+PLUGINS=
+PLUGINS_LOADED=0
+load_plugins() { # once: "NAME KIND VERSION" lines of the plugins installed for the pulumi in use (offline)
+  [ "$PLUGINS_LOADED" = 0 ] || return 0
+  PLUGINS_LOADED=1
+  if [ -n "$SYS" ]; then
+    PLUGINS=$("$SYS" plugin ls </dev/null 2>/dev/null | awk 'NR > 1 && NF >= 3 { print $1, $2, $3 }') || PLUGINS=
+  elif [ -x "$BIN/pulumi" ] && [ -d "$STATE/pulumi-home/plugins" ]; then
+    PLUGINS=$(PULUMI_HOME=$STATE/pulumi-home "$BIN/pulumi" plugin ls </dev/null 2>/dev/null |
+      awk 'NR > 1 && NF >= 3 { print $1, $2, $3 }') || PLUGINS=
+  fi
+}
+
+version_ok() { # HAVE WANT (no leading v): HAVE is WANT or newer, within WANT's major version
+  [ "${1%%.*}" = "${2%%.*}" ] && [ "$(printf '%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]
+}
+
+installed_plugin() { # NAME: "plugin VERSION" if NAME is installed as a plugin the engine would take
+  local name=$1 plugin kind want v best=
+  case "$name" in
+    pulumi-language-*) kind=language plugin=${name#pulumi-language-} want= ;;
+    pulumi-resource-*) kind=resource plugin=${name#pulumi-resource-} want=${REPORTED[$name]#v} ;;
+    *) return 1 ;;
+  esac
+  load_plugins
+  while read -r v; do
+    [ -n "$v" ] || continue
+    if [ -z "$want" ] || version_ok "$v" "$want"; then best=$v; fi
+  done < <(awk -v n="$plugin" -v k="$kind" '$1 == n && $2 == k { print $3 }' <<<"$PLUGINS" | sort -V)
+  [ -n "$best" ] || return 1
+  echo "plugin $kind $plugin v$best"
+}
+
+WHERE=
+locate() { # NAME: sets WHERE to where the engine will find NAME (a path, or "plugin ..."); fails if nowhere
+  local name=$1
+  WHERE=
+  if [ -n "$SYS" ]; then
+    if [ "$name" = pulumi ]; then WHERE=$SYS; return 0; fi
+    WHERE=$(on_engine_path "$name") && return 0
+    case "$name" in "$LAUNCHER" | pulumi-language-nodejs) # bundled plugins: also beside the resolved binary
+      WHERE=$(beside_system "$name") && return 0 ;;
+    esac
+  else
+    # PULUMI_IGNORE_AMBIENT_PLUGINS is set: the pieces beside $BIN/pulumi, and installed plugins
+    if [ -x "$BIN/$name" ]; then WHERE=$BIN/$name; return 0; fi
+  fi
+  case "$name" in pulumi-language-* | pulumi-resource-*) ;; *) WHERE=; return 1 ;; esac
+  [ "$name" != "$LAUNCHER" ] || { WHERE=; return 1; }
+  load_plugins   # here, not in a subshell, so that `pulumi plugin ls` runs once
+  WHERE=$(installed_plugin "$name") && return 0
+  WHERE=
+  return 1
 }
 
 proxy_only() { # the configured module proxy without the `direct` fallback: ask the proxy, not origin servers
@@ -71,19 +214,28 @@ build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
     sed -n '2,$p' "$REFUSED/$name.txt" | sed 's/^/    /' >&2
     return 0
   fi
+  if ! command -v go >/dev/null 2>&1; then
+    [ "$name" != pulumi ] ||
+      die "go is not installed: pulumi is built from the Go module proxy (install Go 1.24+), or put a pulumi on PATH"
+    say "$name: NOT AVAILABLE, go is not installed (it is built from the Go module proxy)"
+    return 0
+  fi
   local start=$SECONDS work
   work=$CACHE/src/$name-$version
   mkdir -p "$work" "$BIN" "$REFUSED"
   # Ask the proxy first: a refusal is cheap to detect and must be reported exactly.
   local probe answer
   probe="GOPROXY=$(proxy_only) go mod download -json $module@$version"
+  ticker_start "$name: building" "$start" "asking the Go module proxy for $module@$version"
   if ! answer=$(cd "$work" && { [ -f go.mod ] || go mod init "dockwire.toolchain/$name" >/dev/null 2>&1; } &&
     GOFLAGS=-mod=mod GOPROXY="$(proxy_only)" go mod download -json "$module@$version" 2>&1); then
+    ticker_stop
     { date -u +%Y-%m-%dT%H:%M:%SZ; echo "\$ $probe"; grep -E '"Error"' <<<"$answer" || echo "$answer"; } >"$REFUSED/$name.txt"
     say "$name: NOT AVAILABLE, the Go module proxy refused it:"
     sed -n '2,$p' "$REFUSED/$name.txt" | sed 's/^/    /' >&2
     return 0
   fi
+  ticker_stop
   if grep -q '"Error"' <<<"$answer"; then
     { date -u +%Y-%m-%dT%H:%M:%SZ; echo "\$ $probe"; grep -E '"Error"' <<<"$answer"; } >"$REFUSED/$name.txt"
     say "$name: NOT AVAILABLE, the Go module proxy refused it:"
@@ -91,21 +243,27 @@ build_piece() { # NAME MODULE PACKAGE VERSION VERVAR
     return 0
   fi
   rm -f "$REFUSED/$name.txt"
-  say "$name: building $pkg@$version (this takes minutes the first time)"
+  say "$name: building $pkg@$version (this takes minutes the first time; a progress line every ${DOCKWIRE_TOOLCHAIN_TICK:-30} s)"
   local deps=("$pkg@$version")
   [ "$name" = pulumi ] && deps+=("github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")
-  (
-    cd "$work"
-    go get "${deps[@]}" >"$work/get.log" 2>&1 || { tail -20 "$work/get.log" >&2; exit 1; }
-    go build -trimpath -ldflags "-s -w -X $vervar=${REPORTED[$name]}" -o "$out.tmp" "$pkg" >"$work/build.log" 2>&1 ||
-      { tail -30 "$work/build.log" >&2; exit 1; }
-  ) || die "$name: build failed (logs in $work)"
+  ticker_start "$name: building" "$start" "go get of ${deps[*]}: downloading modules"
+  if ! (cd "$work" && go get "${deps[@]}" >"$work/get.log" 2>&1); then
+    ticker_stop
+    tail -20 "$work/get.log" >&2
+    die "$name: build failed (logs in $work)"
+  fi
+  ticker_start "$name: building" "$start" "go build of $pkg@$version"
+  if ! (cd "$work" && go build -trimpath -ldflags "-s -w -X $vervar=${REPORTED[$name]}" -o "$out.tmp" "$pkg" >"$work/build.log" 2>&1); then
+    ticker_stop
+    tail -30 "$work/build.log" >&2
+    die "$name: build failed (logs in $work)"
+  fi
+  ticker_stop
   mv "$out.tmp" "$out"
   say "$name: built $out in $((SECONDS - start)) s"
 }
 
-LAUNCHER=pulumi-resource-pulumi-nodejs
-write_launcher() { # the dynamic-provider launcher a released CLI ships beside pulumi (dockwire's netns resources and DaemonConfig need it)
+write_launcher() { # the dynamic-provider launcher a released CLI ships beside pulumi (dockwire's dynamic resources need it)
   local want
   want=$(cat <<'EOF_LAUNCHER'
 #!/bin/sh
@@ -122,13 +280,26 @@ EOF_LAUNCHER
   fi
 }
 
+report_optional() { # NAME...: says where each optional piece is, or that it is missing and who needs it
+  local name
+  for name in "$@"; do
+    if locate "$name"; then say "$name: $WHERE"
+    else say "$name: not available (optional: ${ROLE[$name]})"; fi
+  done
+}
+
 cmd_build() {
-  local sys
-  if sys=$(system_pulumi); then
-    say "using the pulumi on PATH ($sys) with its installed docker and command plugins"
+  if [ -n "$SYS" ]; then
+    say "pulumi: using the one on PATH, $SYS (nothing is built)"
+    if [ "$OWN_LAUNCHER" = 1 ]; then
+      write_launcher
+      say "$LAUNCHER: not beside $SYS; using $BIN/$LAUNCHER (env puts $BIN on PATH after it)"
+    else
+      say "$LAUNCHER: $(beside_system "$LAUNCHER")"
+    fi
+    report_optional pulumi-language-nodejs "${EXTRAS[@]}"
     return 0
   fi
-  command -v go >/dev/null 2>&1 || die "go is not installed: the toolchain is built from the Go module proxy (install Go 1.24+)"
   local line
   for line in "${PIECES[@]}"; do
     # shellcheck disable=SC2086
@@ -136,25 +307,45 @@ cmd_build() {
   done
   write_launcher
   "$BIN/pulumi" version >/dev/null 2>&1 || die "$BIN/pulumi does not run"
+  report_optional "${EXTRAS[@]}"   # build_piece has said where the language host is, or why not
 }
 
 cmd_status() {
-  local sys
-  if sys=$(system_pulumi); then echo "system $sys"; return 0; fi
-  local line name
-  for line in "${PIECES[@]}"; do
-    name=${line%% *}
-    if [ -x "$BIN/$name" ]; then echo "$name ${REPORTED[$name]} $BIN/$name"
-    elif [ -f "$REFUSED/$name.txt" ]; then echo "$name refused-by-proxy $REFUSED/$name.txt"
-    else echo "$name missing"; fi
+  local name v tier line
+  if [ -n "$SYS" ]; then
+    v=$("$SYS" version 2>/dev/null) || v="(does not run)"
+    echo "source: the pulumi on PATH, $SYS $v; nothing is built"
+  else
+    echo "source: built from the Go module proxy into $BIN"
+  fi
+  for name in pulumi "$LAUNCHER" pulumi-language-nodejs "${EXTRAS[@]}"; do
+    case "$name" in pulumi | "$LAUNCHER") tier=required ;; *) tier=optional ;; esac
+    line=""
+    if locate "$name"; then
+      if [ "$name" = pulumi ] && [ -z "$SYS" ]; then line="${REPORTED[pulumi]} $WHERE"
+      elif [ "$name" = "$LAUNCHER" ] && [ "$WHERE" = "$BIN/$LAUNCHER" ]; then line="$WHERE (written by scripts/toolchain.sh)"
+      else line=$WHERE; fi
+      [ "$tier" = optional ] && line+=" (${ROLE[$name]})"
+    elif [ "$name" = "$LAUNCHER" ]; then
+      line="missing: \`bash scripts/toolchain.sh\` writes it to $BIN"
+    elif [ "$name" = pulumi ]; then
+      line="missing: \`bash scripts/toolchain.sh\` builds it (about 10 minutes cold)"
+    elif [ "$name" = pulumi-language-nodejs ] && [ -z "$SYS" ] && [ -f "$REFUSED/$name.txt" ]; then
+      line="refused by the Go module proxy, see $REFUSED/$name.txt (${ROLE[$name]})"
+    elif [ "$name" = pulumi-language-nodejs ]; then
+      line="missing (${ROLE[$name]})"
+    else
+      line="missing (${ROLE[$name]}; never built: the Go module proxy cannot serve it). To add it, "
+      if [ -n "$SYS" ]; then line+="install it as a plugin (pulumi plugin install resource ${name#pulumi-resource-} ${REPORTED[$name]#v})"
+      else line+="put a binary at $BIN/$name or install it as a plugin of .dockwire/pulumi-home"; fi
+    fi
+    printf '%-8s %-29s %s\n' "$tier" "$name" "$line"
   done
 }
 
 install_plugins() { # HOME: installs the cached provider binaries as plugins of that PULUMI_HOME, once
-  local home=$1 line name kind plugin version
-  for line in "${PIECES[@]}"; do
-    name=${line%% *}
-    case "$name" in pulumi-resource-*) ;; *) continue ;; esac
+  local home=$1 name kind plugin version
+  for name in "${EXTRAS[@]}"; do
     [ -x "$BIN/$name" ] || continue
     plugin=${name#pulumi-resource-}
     version=${REPORTED[$name]#v}
@@ -166,13 +357,27 @@ install_plugins() { # HOME: installs the cached provider binaries as plugins of 
   done
 }
 
+system_root() { # a ROOT whose ROOT/bin/pulumi is the system pulumi (PulumiCommand.get({ root }) wants that layout)
+  local root
+  root=$(dirname "$(dirname "$SYS")")
+  if [ "$root/bin/pulumi" -ef "$SYS" ]; then echo "$root"; return 0; fi
+  root=$CACHE/system-pulumi
+  if [ "$(readlink "$root/bin/pulumi" 2>/dev/null)" != "$SYS" ]; then
+    mkdir -p "$root/bin"
+    ln -sfn "$SYS" "$root/bin/pulumi"
+  fi
+  echo "$root"
+}
+
 cmd_env() {
   cmd_build
-  local sys
   q() { printf '%q' "$1"; }
   mkdir -p "$STATE/state"
-  if sys=$(system_pulumi); then
-    echo "export DOCKWIRE_PULUMI_ROOT=$(q "$(dirname "$(dirname "$sys")")")"
+  if [ -n "$SYS" ]; then
+    local root
+    root=$(system_root)
+    echo "export DOCKWIRE_PULUMI_ROOT=$(q "$root")"
+    if [ "$ENGINE_PATH" != "$PATH" ]; then echo "export PATH=\$PATH:$(q "$BIN")"; fi
   else
     mkdir -p "$STATE/pulumi-home"
     install_plugins "$STATE/pulumi-home"
@@ -180,15 +385,14 @@ cmd_env() {
     echo "export PATH=$(q "$BIN"):\$PATH"
     echo "export PULUMI_HOME=$(q "$STATE/pulumi-home")"
     # The provider binaries are installed as plugins of that PULUMI_HOME: without this the
-    # engine would take them from PATH and print a warning in every preview.
+    # engine would take them from PATH and print a warning in every preview. (The launcher and
+    # the language host are found beside $BIN/pulumi, as bundled plugins.)
     echo "export PULUMI_IGNORE_AMBIENT_PLUGINS=true"
   fi
-  local have=() line name
-  for line in "${PIECES[@]}"; do
-    name=${line%% *}
-    if [ -n "$sys" ] || [ -x "$BIN/$name" ]; then have+=("$name"); fi
+  local have=() name
+  for name in pulumi "$LAUNCHER" pulumi-language-nodejs "${EXTRAS[@]}"; do
+    if locate "$name"; then have+=("$name"); fi
   done
-  if [ -n "$sys" ] || [ -x "$BIN/$LAUNCHER" ]; then have+=("$LAUNCHER"); fi
   echo "export DOCKWIRE_TOOLCHAIN=$(q "${have[*]}")"
   echo "export PULUMI_BACKEND_URL=\${PULUMI_BACKEND_URL:-$(q "file://$STATE/state")}"
   echo "export PULUMI_CONFIG_PASSPHRASE=\${PULUMI_CONFIG_PASSPHRASE-dockwire-local}"

@@ -4,8 +4,10 @@
  * attachments and published ports, and dockwire DaemonConfigs with the daemon's ranges.
  *
  * Which resources count:
- * - `docker:index/network:Network` (what every dockwire network registers);
- * - `docker:index/container:Container` (what AppContainer registers);
+ * - `pulumi-nodejs:dynamic/dockwire:DockerNetwork` (what every dockwire network registers),
+ *   and `docker:index/network:Network` (what they registered in dockwire 0.2);
+ * - `pulumi-nodejs:dynamic/dockwire:DockerContainer` (what AppContainer registers), and
+ *   `docker:index/container:Container` (0.2);
  * - DaemonConfig's dynamic resource, `pulumi-nodejs:dynamic/dockwire:DaemonConfig`
  *   (any `pulumi-nodejs:dynamic...` resource whose `kind` is `daemon`), with its managed
  *   daemon.json keys `bip`, `fixed-cidr`, `fixed-cidr-v6`, `default-address-pools`.
@@ -95,9 +97,14 @@ export interface PlanView {
   daemons: DaemonView[];
 }
 
-/** The docker provider's network and container types. */
+/** The docker provider's network and container types (stacks deployed with dockwire 0.2). */
 export const NETWORK_TYPE = "docker:index/network:Network";
 export const CONTAINER_TYPE = "docker:index/container:Container";
+/** dockwire's own network and container resources (the same field names). */
+export const DW_NETWORK_TYPE = "pulumi-nodejs:dynamic/dockwire:DockerNetwork";
+export const DW_CONTAINER_TYPE = "pulumi-nodejs:dynamic/dockwire:DockerContainer";
+const isNetwork = (r: ResourceState) => r.type === NETWORK_TYPE || r.type === DW_NETWORK_TYPE;
+const isContainer = (r: ResourceState) => r.type === CONTAINER_TYPE || r.type === DW_CONTAINER_TYPE;
 /** The type of DaemonConfig's dynamic resource. */
 export const DAEMON_RESOURCE_TYPE = "pulumi-nodejs:dynamic/dockwire:DaemonConfig";
 
@@ -229,18 +236,18 @@ export function daemonView(r: ResourceState): DaemonView {
 
 /** The address plan of a list of resource states (other resources are ignored). */
 export function planView(resources: readonly ResourceState[]): PlanView {
-  const networks = resources.filter((r) => r.type === NETWORK_TYPE).map(networkView);
+  const networks = resources.filter(isNetwork).map(networkView);
   const ids = new Map<string, string>();
   for (const r of resources) {
-    if (r.type !== NETWORK_TYPE) continue;
-    const id = text(r.outputs.id);
+    if (!isNetwork(r)) continue;
+    const id = text(r.outputs.id) ?? text(r.outputs.networkId);
     const name = text(field(r, "name"));
     if (id !== undefined && name !== undefined && id !== UNKNOWN) ids.set(id, name);
   }
   return {
     networks: networks.sort(byName),
     containers: resources
-      .filter((r) => r.type === CONTAINER_TYPE)
+      .filter(isContainer)
       .map((r) => containerView(r, ids))
       .sort(byName),
     daemons: resources.filter(isDaemonResource).map(daemonView).sort(byName),
