@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerContainer, EngineSource, MountState } from "../docker/resources";
-import { engineFor } from "../docker/target";
+import { daemonKeyFor, engineFor } from "../docker/target";
 import { AddressConfig } from "../ipam";
-import { claimName, daemonKey, validated } from "../networks/network";
+import { checkName, claimName, validated } from "../networks/network";
 import { perProgram } from "../program-scope";
 import { ContainerPortInput, ContainerPortSpec } from "../ports";
 import { HostPortRegistry, NetworkMode, checkAttachment, checkNetworkMode, checkPorts } from "./container-spec";
@@ -173,9 +173,12 @@ export class AppContainer extends pulumi.ComponentResource {
       if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 3600)) {
         throw new Error(`stopGraceSeconds ${JSON.stringify(grace)} must be a whole number of seconds from 0 to 3600, e.g. 10.`);
       }
-      claimName("container", containerName, "containerName", daemonKey(args.host));
+      const daemon = daemonKeyFor(args.host, opts);
+      const connection = engineFor(args.host, opts);
+      checkName("container", containerName, "containerName", daemon);
       currentHostPorts().register(`container "${containerName}"`, ports);
-      return { containerName, mode, ports, networks, connection: engineFor(args.host, opts) };
+      claimName("container", containerName, "containerName", daemon);
+      return { containerName, mode, ports, networks, connection };
     });
     super(type, name, {}, opts);
     this.ports = checked.ports;

@@ -89,7 +89,8 @@ export function dockerFor(c: EngineConnection | undefined): Docker {
         host: ep.host,
         port: ep.port,
         username: ep.user,
-        timeout: DEFAULT_TIMEOUT_MS,
+        // No request timeout over ssh: docker-modem would call setTimeout on the ssh2 channel,
+        // which has none (a TypeError). The ssh handshake has readyTimeout.
         sshOptions: {
           ...(conn.sshPrivateKey ? { privateKey: conn.sshPrivateKey } : { agent: process.env.SSH_AUTH_SOCK }),
           readyTimeout: 20_000,

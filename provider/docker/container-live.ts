@@ -136,7 +136,12 @@ export function observedAttachments(info: Docker.ContainerInspectInfo, want: rea
     const w = wanted.get(name);
     // The network of the mode (Docker's default bridge) is not an attachment the program manages.
     if (!w && (name === mode || (mode === "default" && name === "bridge"))) continue;
-    const aliases = (n.Aliases ?? []).filter((a: string) => a !== short && a !== info.Id);
+    // Docker adds the short id, and on some paths the host name and the container name, as
+    // aliases of its own: they are not drift unless the program asked for them.
+    const implicit = new Set(
+      [short, info.Id, info.Config?.Hostname, info.Name.replace(/^\//, "")].filter((a) => !(w?.aliases ?? []).includes(a)),
+    );
+    const aliases = (n.Aliases ?? []).filter((a: string) => !implicit.has(a));
     out.push({
       name,
       ...(w?.networkId !== undefined ? { networkId: n.NetworkID } : {}),

@@ -11,6 +11,42 @@ import { dockerHostOfProvider } from "../host/docker-host";
 import type { EngineConnection } from "./client";
 import type { EngineSource } from "./resources";
 
+const objectKeys = new WeakMap<object, string>();
+let objectCount = 0;
+
+/**
+ * A plain key of the daemon a component's resources go to, for name-collision checks at
+ * construction: a DockerHost's endpoint URL (also when its `dockerProvider()` is passed as
+ * `opts.provider`), DOCKER_HOST's for no host, and a key of its own for any other `{ engine }`
+ * object (its connection is not known before the program runs, so it collides only with itself).
+ */
+export function daemonKeyFor(host: EngineSource | undefined, opts: pulumi.ResourceOptions | undefined): string {
+  const h = host ?? providerHost(opts);
+  if (h === undefined) return process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
+  const url = (h as { endpoint?: { url?: unknown } }).endpoint?.url;
+  if (typeof url === "string") return url;
+  let k = objectKeys.get(h);
+  if (k === undefined) objectKeys.set(h, (k = `object#${++objectCount}`));
+  return k;
+}
+
+function providerCandidates(opts: pulumi.ResourceOptions | undefined): unknown[] {
+  const candidates: unknown[] = [];
+  const o = opts as { provider?: unknown; providers?: unknown } | undefined;
+  if (o?.provider) candidates.push(o.provider);
+  if (Array.isArray(o?.providers)) candidates.push(...(o.providers as unknown[]));
+  else if (o?.providers && typeof o.providers === "object") candidates.push(...(Object.values(o.providers) as unknown[]));
+  return candidates;
+}
+
+function providerHost(opts: pulumi.ResourceOptions | undefined): EngineSource | undefined {
+  for (const p of providerCandidates(opts)) {
+    const h = dockerHostOfProvider(p);
+    if (h) return h;
+  }
+  return undefined;
+}
+
 /** The connection for a component's resources, or undefined for DOCKER_HOST. Throws naming the fix. */
 export function engineFor(
   host: EngineSource | undefined,
@@ -24,15 +60,9 @@ export function engineFor(
     }
     return host.engine;
   }
-  const candidates: unknown[] = [];
-  const o = opts as { provider?: unknown; providers?: unknown } | undefined;
-  if (o?.provider) candidates.push(o.provider);
-  if (Array.isArray(o?.providers)) candidates.push(...(o.providers as unknown[]));
-  else if (o?.providers && typeof o.providers === "object") candidates.push(...(Object.values(o.providers) as unknown[]));
-  for (const p of candidates) {
-    const h = dockerHostOfProvider(p);
-    if (h) return h.engine;
-  }
+  const h = providerHost(opts);
+  if (h) return h.engine;
+  const candidates = providerCandidates(opts);
   const foreign = candidates.find((p) => (p as { pkg?: unknown } | undefined)?.pkg === "docker");
   if (foreign) {
     throw new Error(

@@ -40,6 +40,20 @@ export interface DockerHostArgs {
   sshOpts?: string[];
 }
 
+/**
+ * Shell preamble for your own docker CLI scripts run with {@link DockerHost.cliEnv}: when TLS
+ * material is passed in DOCKWIRE_TLS_CA/CERT/KEY, it is written to a private temporary
+ * directory for the CLI and removed on exit. Nothing secret is ever part of the command text.
+ */
+export const DOCKER_CLI_PREAMBLE = [
+  "set -e",
+  'if [ -n "${DOCKWIRE_TLS_CA:-}" ]; then',
+  '  dw_tls=$(mktemp -d); trap \'rm -rf "$dw_tls"\' EXIT; chmod 700 "$dw_tls"',
+  '  printf %s "$DOCKWIRE_TLS_CA" >"$dw_tls/ca.pem"; printf %s "$DOCKWIRE_TLS_CERT" >"$dw_tls/cert.pem"; printf %s "$DOCKWIRE_TLS_KEY" >"$dw_tls/key.pem"',
+  '  export DOCKER_CERT_PATH="$dw_tls" DOCKER_TLS_VERIFY=1',
+  "fi",
+].join("\n");
+
 /** The DockerHost a docker.Provider was made by, so components given `opts.provider` find the host. */
 const hostsByProvider = new WeakMap<object, DockerHost>();
 
@@ -63,7 +77,10 @@ export class DockerHost extends pulumi.ComponentResource {
   public readonly endpoint: DockerEndpoint;
   /** The @pulumi/command SSH connection to this host (ssh:// hosts only). */
   public readonly connection?: pulumi.Output<command.types.input.remote.ConnectionArgs>;
-  /** Environment for running the docker CLI against this host from the machine running Pulumi. */
+  /**
+   * Environment for your own docker CLI scripts against this host (DOCKER_HOST, and the TLS
+   * material in DOCKWIRE_TLS_CA/CERT/KEY for {@link DOCKER_CLI_PREAMBLE}); a secret with TLS.
+   */
   public readonly cliEnv: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {

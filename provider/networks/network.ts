@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerNetwork, EngineSource } from "../docker/resources";
-import { engineFor } from "../docker/target";
+import { daemonKeyFor, engineFor } from "../docker/target";
 import { AddressConfig, AddressPlan } from "../ipam";
 import { perProgram } from "../program-scope";
 import { DriverSpec, NetworkCommonArgs, NetworkSpec, networkSpec } from "./spec";
@@ -24,24 +24,23 @@ export function resetDetachedAddressPlan(): void {
 const names = perProgram(() => new Map<string, string>());
 
 /**
- * Claims a Docker object name (`network`, `container`, `volume`) for the running program:
- * two objects of one program with the same name would collide on the daemon, so the second
- * fails at preview, naming the field and the fix.
+ * The Docker object names (`network`, `container`, `volume`) a running program has claimed,
+ * per daemon: two objects of one program with the same name would collide on the daemon,
+ * so the second fails at preview, naming the field and the fix. `checkName` only looks;
+ * `claimName` records, after every other check of the object passed.
  */
-export function claimName(kind: string, name: string, field: string, daemon = ""): void {
-  const key = `${daemon}\u0000${kind}\u0000${name}`;
-  const m = names.current();
-  if (m.has(key)) {
+export function checkName(kind: string, name: string, field: string, daemon: string): void {
+  if (names.current().has(`${daemon}\u0000${kind}\u0000${name}`)) {
     throw new Error(
       `${field} ${JSON.stringify(name)} is taken by another ${kind} of this program: Docker ${kind} names are unique on a daemon; give this one another ${field}.`,
     );
   }
-  m.set(key, name);
 }
 
-/** A plain key of the daemon of a `host` argument, for name claims (DockerHost's endpoint URL). */
-export function daemonKey(host: unknown): string {
-  return (host as { endpoint?: { url?: string } } | undefined)?.endpoint?.url ?? "";
+/** Records a name checked with {@link checkName}. */
+export function claimName(kind: string, name: string, field: string, daemon: string): void {
+  checkName(kind, name, field, daemon);
+  names.current().set(`${daemon}\u0000${kind}\u0000${name}`, name);
 }
 
 /** Forgets the names claimed outside a running program (tests under mocks). */
@@ -90,9 +89,12 @@ export abstract class DockwireNetwork extends pulumi.ComponentResource {
   ) {
     // Validate before anything is registered, so bad input leaves no trace in state.
     const built = validated(type, name, () => {
+      const daemon = daemonKeyFor(args.host as EngineSource | undefined, opts);
+      const connection = engineFor(args.host as EngineSource | undefined, opts);
+      checkName("network", args.networkName ?? name, "networkName", daemon);
       const b = networkSpec(name, args, driver(""), args.addressPlan ?? currentAddressPlan());
-      claimName("network", b.spec.name, "networkName", daemonKey(args.host));
-      return { ...b, connection: engineFor(args.host as EngineSource | undefined, opts) };
+      claimName("network", b.spec.name, "networkName", daemon);
+      return { ...b, connection };
     });
     super(type, name, {}, opts);
     this.spec = built.spec;

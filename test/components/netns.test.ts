@@ -50,14 +50,19 @@ function assertChild(
   t.regex(r.inputs.__provider, /netns\/live/);
   t.notRegex(r.inputs.__provider, /vethCommands|ip netns add/);
   const req = byName(got.requests, expected.name) as Request;
+  const parent = `${URN}${expected.parentType}::${expected.parentName}`;
   t.deepEqual(req, {
     type: expected.type,
     name: expected.name,
-    parent: `${URN}${expected.parentType}::${expected.parentName}`,
+    parent,
     provider: "",
     dependencies: expected.dependencies ?? [],
     replaceOnChanges: [],
     deleteBeforeReplace: false,
+    // Local: no connection, so no secret output.
+    additionalSecretOutputs: [],
+    // The @pulumi/command Command of the same name (before 0.2) is taken over, not re-created.
+    aliases: [{ type: "command:local:Command", parentUrn: parent }],
   });
 }
 
@@ -245,6 +250,8 @@ test.serial("with a connection, each child gets the same spec and the connection
     t.deepEqual((conn as any).value, connection, name);
     const req = byName(got.requests, name) as Request;
     t.deepEqual(req.dependencies, name === "r1-netns" ? [] : [remoteUrn], name);
+    t.deepEqual(req.additionalSecretOutputs, ["connection"], name);
+    t.deepEqual(req.aliases, [{ type: "command:remote:Command", parentUrn: req.parent }], name);
   }
   t.true(got.resources.every((r) => !r.type.startsWith("command:")));
 });

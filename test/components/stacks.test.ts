@@ -1,35 +1,55 @@
 // The example stacks' programs under Pulumi mocks: each registers exactly the expected
 // resources with the exact key inputs (names, subnets, ports, env, aliases, image build
-// arguments, the netns lab's scripts equal to the builders' output, the provider each
-// docker resource goes to), and bad config fails before anything is registered.
+// arguments, the netns lab's scripts equal to the builders' output, the daemon connection
+// each Docker resource goes to), and bad config fails before anything is registered.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import test, { ExecutionContext } from "ava";
 import * as pulumi from "@pulumi/pulumi";
 import { resetDetachedHostPorts } from "../../provider/containers";
-import { SWARM_TOKEN_SCRIPT, resetDetachedAddressPlan, swarmInitScripts, swarmJoinScripts } from "../../provider/networks";
+import { DOCKER_RESOURCE_TYPES } from "../../provider/docker/resources";
+import { resetDetachedAddressPlan, resetDetachedNames } from "../../provider/networks";
 import * as flaskStack from "../../stacks/flask-redis/program";
 import { FlaskRedisConfig, REDIS_COMMAND, SEED_FLASK_REDIS, appDir, flaskRedis } from "../../stacks/flask-redis/program";
-import { BUILD_SCRIPT, REMOVE_SCRIPT, contextDigest } from "../../stacks/flask-redis/image";
+import { contextDigest } from "../../stacks/flask-redis/image";
 import * as overlayStack from "../../stacks/multi-host-overlay/program";
 import { MultiHostOverlayConfig, OVERLAY_DEFAULTS, SLEEP_COMMAND, multiHostOverlay } from "../../stacks/multi-host-overlay/program";
 import * as netnsStack from "../../stacks/netns-lab/program";
 import { SEED_NETNS_LAB, netnsLab } from "../../stacks/netns-lab/program";
-import { RegisterRequest, Registered, captureFailure, captureResources, captureWithRequests, resolve } from "./lib/mocks";
+import { SEED_CLUSTER, planCluster } from "../../stacks/redis-cluster/cluster-plan";
+import { clusterCreateScript, redisCluster } from "../../stacks/redis-cluster/program";
+import {
+  RegisterRequest,
+  Registered,
+  captureFailure,
+  captureResources,
+  captureWithRequests,
+  dynamicInputs,
+  resolve,
+  secret,
+} from "./lib/mocks";
 
-test.beforeEach(() => {
+/** Forgets what an earlier program run claimed (subnets, host ports, Docker names): the mocks run outside a stack. */
+function resetPrograms(): void {
   resetDetachedAddressPlan();
   resetDetachedHostPorts();
-});
+  resetDetachedNames();
+}
+
+test.beforeEach(resetPrograms);
 
 const URN = "urn:pulumi:test::dockwire::";
-const NETWORK = "docker:index/network:Network";
-const CONTAINER = "docker:index/container:Container";
+const NETWORK = DOCKER_RESOURCE_TYPES.network;
+const CONTAINER = DOCKER_RESOURCE_TYPES.container;
+const VOLUME = DOCKER_RESOURCE_TYPES.volume;
+const IMAGE = DOCKER_RESOURCE_TYPES.image;
+const EXEC = DOCKER_RESOURCE_TYPES.exec;
+const SWARM_NODE = DOCKER_RESOURCE_TYPES.swarm;
 const PROVIDER = "pulumi:providers:docker";
-const LOCAL = "command:local:Command";
-/** Pulumi's wire form of a secret. */
-const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+const DOCKER_TYPES: readonly string[] = Object.values(DOCKER_RESOURCE_TYPES);
+/** The owner label value of every object under the mocks (project dockwire, stack test). */
+const OWNER = "dockwire/test";
 
 type Request = RegisterRequest;
 
@@ -57,8 +77,40 @@ function one<T extends { type: string; name: string }>(rs: readonly T[], type: s
 
 const list = (rs: readonly { type: string; name: string }[]) => rs.map((r) => `${r.type} ${r.name}`).sort();
 
-function assertNoProvider(t: ExecutionContext, requests: readonly Request[], types: readonly string[]): void {
-  for (const r of requests.filter((x) => types.includes(x.type))) t.is(r.provider, "", `${r.type} ${r.name} uses the default provider`);
+/**
+ * Every Docker resource of the run goes to DOCKER_HOST where Pulumi runs: no connection
+ * input (so no secret output), no provider, and no docker provider registered at all.
+ */
+function assertLocalDaemon(t: ExecutionContext, got: { resources: readonly Registered[]; requests: readonly Request[] }): void {
+  const docker = got.resources.filter((r) => DOCKER_TYPES.includes(r.type));
+  t.true(docker.length > 0);
+  for (const r of docker) t.false("connection" in r.inputs, `${r.type} ${r.name} has no connection`);
+  for (const r of got.requests.filter((x) => DOCKER_TYPES.includes(x.type))) {
+    t.deepEqual([r.provider, r.additionalSecretOutputs], ["", []], `${r.type} ${r.name} uses no provider and no secret connection`);
+  }
+  t.deepEqual(
+    got.resources.filter((r) => r.type === PROVIDER),
+    [],
+  );
+}
+
+/** The implementation module each Docker resource's serialized provider loads. */
+const LIVE_MODULE: Record<string, string> = {
+  [NETWORK]: "docker/network-live",
+  [CONTAINER]: "docker/container-live",
+  [VOLUME]: "docker/volume-live",
+  [IMAGE]: "docker/image-live",
+  [EXEC]: "docker/exec-live",
+  [SWARM_NODE]: "docker/swarm-live",
+};
+
+/** The one resource of this type and name, its inputs without the serialized provider (checked to load its module). */
+function dockerInputs(rs: readonly Registered[], type: string, name: string): Record<string, any> {
+  const r = one(rs, type, name);
+  if (typeof r.inputs.__provider !== "string" || !r.inputs.__provider.includes(LIVE_MODULE[type])) {
+    throw new Error(`${type} ${name} does not load ${LIVE_MODULE[type]}`);
+  }
+  return dynamicInputs(r);
 }
 
 // ---------------------------------------------------------------- flask-redis
@@ -68,56 +120,55 @@ test.serial(
   async (t) => {
     const got = await capture(() => flaskRedis(SEED_FLASK_REDIS));
     t.deepEqual(list(got.resources), [
-      `${LOCAL} app-image`,
-      `${CONTAINER} flask-redis`,
-      `${CONTAINER} redis`,
-      `${NETWORK} flask-redis`,
       "dockwire:containers:AppContainer flask-redis",
       "dockwire:containers:AppContainer redis",
       "dockwire:networks:BridgeNetwork flask-redis",
+      `${CONTAINER} flask-redis`,
+      `${CONTAINER} redis`,
+      `${IMAGE} app-image`,
+      `${NETWORK} flask-redis`,
     ]);
     const dir = path.resolve(__dirname, "../../../stacks/flask-redis/app");
     t.is(appDir(), dir);
-    t.deepEqual(one(got.resources, LOCAL, "app-image").inputs, {
-      create: BUILD_SCRIPT,
-      delete: REMOVE_SCRIPT,
-      interpreter: ["/bin/sh", "-c"],
-      environment: {
-        DOCKER_HOST: "unix:///var/run/docker.sock",
-        DOCKWIRE_BASE_IMAGE: "dockwire/app:local",
-        DOCKWIRE_IMAGE_NAME: "dockwire/flask-redis:local",
-        DOCKWIRE_DOCKERFILE: path.join(dir, "Dockerfile"),
-        DOCKWIRE_CONTEXT: dir,
-      },
-      triggers: [contextDigest(dir), "dockwire/app:local", "dockwire/flask-redis:local", "unix:///var/run/docker.sock"],
+    t.deepEqual(dockerInputs(got.resources, IMAGE, "app-image"), {
+      name: "dockwire/flask-redis:local",
+      context: dir,
+      contextDigest: contextDigest(dir),
+      buildArgs: { BASE_IMAGE: "dockwire/app:local" },
     });
-    t.deepEqual(one(got.resources, NETWORK, "flask-redis").inputs, { name: "flask-redis", driver: "bridge" });
-    t.deepEqual(one(got.resources, CONTAINER, "redis").inputs, {
+    // The build's state made by 0.2 (a command.local.Command) moves to the DockerImage.
+    t.deepEqual(one(got.requests, IMAGE, "app-image").aliases, [{ type: "command:local:Command" }]);
+    t.deepEqual(dockerInputs(got.resources, NETWORK, "flask-redis"), { owner: OWNER, name: "flask-redis", driver: "bridge" });
+    t.deepEqual(dockerInputs(got.resources, CONTAINER, "redis"), {
+      owner: OWNER,
+      running: true,
       name: "redis",
       image: "dockwire/app:local",
       command: ["redis-server", "--protected-mode", "no"],
-      networksAdvanced: [{ name: "flask-redis", aliases: ["redis"] }],
+      networksAdvanced: [{ name: "flask-redis", networkId: "flask-redis-id", aliases: ["redis"] }],
     });
     t.deepEqual(REDIS_COMMAND, ["redis-server", "--protected-mode", "no"]);
-    // The app runs the id the build printed (the mocks answer the command's stdout with "").
-    const app = one(got.resources, CONTAINER, "flask-redis").inputs;
-    t.deepEqual(
-      { ...app, image: undefined },
-      {
-        name: "flask-redis",
-        image: undefined,
-        envs: ["REDIS_HOST=redis"],
-        ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0", protocol: "tcp" }],
-        networksAdvanced: [{ name: "flask-redis" }],
-      },
-    );
-    // The app waits for redis; everything goes to the default provider (DOCKER_HOST).
+    // The app runs the built image's id (the mocks' imageId of the DockerImage "app-image").
+    t.deepEqual(dockerInputs(got.resources, CONTAINER, "flask-redis"), {
+      owner: OWNER,
+      running: true,
+      name: "flask-redis",
+      image: "app-image-id",
+      envs: ["REDIS_HOST=redis"],
+      ports: [{ internal: 5000, external: 5000, ip: "0.0.0.0", protocol: "tcp" }],
+      networksAdvanced: [{ name: "flask-redis", networkId: "flask-redis-id" }],
+    });
+    t.deepEqual(one(got.requests, CONTAINER, "flask-redis").dependencies.sort(), [
+      `${URN}dockwire:networks:BridgeNetwork$${NETWORK}::flask-redis`,
+      `${URN}${IMAGE}::app-image`,
+    ]);
+    // The app waits for redis; everything goes to the daemon of DOCKER_HOST.
     t.true(
       one(got.requests, "dockwire:containers:AppContainer", "flask-redis").dependencies.includes(
         `${URN}dockwire:containers:AppContainer$${CONTAINER}::redis`,
       ),
     );
-    assertNoProvider(t, got.requests, [NETWORK, CONTAINER]);
+    assertLocalDaemon(t, got);
     t.deepEqual(got.outputs, {
       network: "flask-redis",
       image: "dockwire/flask-redis:local",
@@ -168,14 +219,14 @@ test.serial("flask-redis: config changes images, subnet, host address and port; 
     subnet: "10.20.0.0/24",
     hostPort: 8080,
     hostIp: "127.0.0.1",
-    dockerHost: "tcp://10.99.0.2:2376",
   };
   const got = await capture(() => flaskRedis(cfg, "t-"));
-  const build = one(got.resources, LOCAL, "app-image").inputs;
-  t.is(build.environment.DOCKWIRE_IMAGE_NAME, "me/flask-redis:dev");
-  t.is(build.environment.DOCKWIRE_BASE_IMAGE, "python-flask:3");
-  t.is(build.environment.DOCKER_HOST, "tcp://10.99.0.2:2376");
-  t.deepEqual(one(got.resources, NETWORK, "flask-redis").inputs, {
+  const build = dockerInputs(got.resources, IMAGE, "app-image");
+  t.is(build.name, "me/flask-redis:dev");
+  t.deepEqual(build.buildArgs, { BASE_IMAGE: "python-flask:3" });
+  assertLocalDaemon(t, got);
+  t.deepEqual(dockerInputs(got.resources, NETWORK, "flask-redis"), {
+    owner: OWNER,
     name: "t-fr",
     driver: "bridge",
     ipamConfigs: [{ subnet: "10.20.0.0/24", gateway: "10.20.0.1" }],
@@ -183,15 +234,14 @@ test.serial("flask-redis: config changes images, subnet, host address and port; 
   const redis = one(got.resources, CONTAINER, "redis").inputs;
   t.is(redis.name, "t-redis");
   t.is(redis.image, "redis:7");
-  t.deepEqual(redis.networksAdvanced, [{ name: "t-fr", aliases: ["redis"] }]);
+  t.deepEqual(redis.networksAdvanced, [{ name: "t-fr", networkId: "flask-redis-id", aliases: ["redis"] }]);
   const app = one(got.resources, CONTAINER, "flask-redis").inputs;
   t.is(app.name, "t-flask-redis");
   t.deepEqual(app.envs, ["REDIS_HOST=redis"]);
   t.deepEqual(app.ports, [{ internal: 5000, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
   t.is(got.outputs.url, "http://127.0.0.1:8080/");
 
-  resetDetachedAddressPlan();
-  resetDetachedHostPorts();
+  resetPrograms();
   const v6 = await capture(() => flaskRedis({ ...SEED_FLASK_REDIS, hostIp: "::1", hostPort: 5001 }));
   t.deepEqual(one(v6.resources, CONTAINER, "flask-redis").inputs.ports, [{ internal: 5000, external: 5001, ip: "::1", protocol: "tcp" }]);
   t.is(v6.outputs.url, "http://[::1]:5001/");
@@ -293,75 +343,80 @@ const TWO_HOSTS: MultiHostOverlayConfig = {
   ...OVERLAY_DEFAULTS,
 };
 
-const providerRef = (name: string) => `${URN}dockwire:host:DockerHost$${PROVIDER}::${name}::${name}-id`;
+const MANAGER_CONNECTION = secret({ host: "unix:///run/dockwire/docker.sock" });
+const WORKER_CONNECTION = secret({ host: "unix:///run/dockwire-lab/docker.sock" });
+const swarmUrn = (name: string) => `${URN}dockwire:networks:Swarm$${SWARM_NODE}::${name}`;
 
 test.serial(
   "multi-host-overlay: two hosts, a swarm, an attachable overlay 10.0.9.0/24 on the manager, a busybox on each host",
   async (t) => {
     const got = await capture(() => multiHostOverlay(TWO_HOSTS));
     t.deepEqual(list(got.resources), [
-      `${LOCAL} swarm-init`,
-      `${LOCAL} swarm-join-worker`,
-      `${LOCAL} swarm-worker-token`,
-      `${CONTAINER} test1`,
-      `${CONTAINER} test2`,
-      `${NETWORK} overlay`,
       "dockwire:containers:AppContainer test1",
       "dockwire:containers:AppContainer test2",
       "dockwire:host:DockerHost manager",
       "dockwire:host:DockerHost worker",
       "dockwire:networks:OverlayNetwork overlay",
       "dockwire:networks:Swarm swarm",
-      `${PROVIDER} manager`,
-      `${PROVIDER} worker`,
+      `${CONTAINER} test1`,
+      `${CONTAINER} test2`,
+      `${NETWORK} overlay`,
+      `${SWARM_NODE} swarm-init`,
+      `${SWARM_NODE} swarm-join-worker`,
     ]);
-    t.deepEqual(one(got.resources, PROVIDER, "manager").inputs, { host: "unix:///run/dockwire/docker.sock" });
-    t.deepEqual(one(got.resources, PROVIDER, "worker").inputs, { host: "unix:///run/dockwire-lab/docker.sock" });
+    // Every Docker object goes through dockwire's own resources: no docker provider at all.
+    for (const r of got.requests.filter((x) => DOCKER_TYPES.includes(x.type))) {
+      t.deepEqual([r.provider, r.additionalSecretOutputs.includes("connection")], ["", true], `${r.type} ${r.name}`);
+    }
 
-    const init = swarmInitScripts("10.99.7.1");
-    t.deepEqual(one(got.resources, LOCAL, "swarm-init").inputs, {
-      create: init.create,
-      delete: init.delete,
-      environment: { DOCKER_HOST: "unix:///run/dockwire/docker.sock" },
-      interpreter: ["/bin/sh", "-c"],
+    t.deepEqual(dockerInputs(got.resources, SWARM_NODE, "swarm-init"), {
+      connection: MANAGER_CONNECTION,
+      role: "manager",
+      advertiseAddr: "10.99.7.1",
     });
-    t.deepEqual(one(got.resources, LOCAL, "swarm-worker-token").inputs, {
-      create: SWARM_TOKEN_SCRIPT,
-      environment: { DOCKER_HOST: "unix:///run/dockwire/docker.sock" },
-      interpreter: ["/bin/sh", "-c"],
+    // The worker joins with the manager's token (the mocks' "swarm-init-worker-token"), a secret, after the init.
+    t.deepEqual(dockerInputs(got.resources, SWARM_NODE, "swarm-join-worker"), {
+      connection: WORKER_CONNECTION,
+      role: "worker",
+      managerAddr: "10.99.7.1",
+      joinToken: secret("swarm-init-worker-token"),
+      advertiseAddr: "10.99.7.2",
     });
-    const join = swarmJoinScripts("10.99.7.1", "10.99.7.2");
-    // The join environment is a secret (it carries the token; no token under mocks).
-    t.deepEqual(one(got.resources, LOCAL, "swarm-join-worker").inputs, {
-      create: join.create,
-      delete: join.delete,
-      environment: secret({ DOCKER_HOST: "unix:///run/dockwire-lab/docker.sock" }),
-      interpreter: ["/bin/sh", "-c"],
-    });
+    t.deepEqual(one(got.requests, SWARM_NODE, "swarm-join-worker").dependencies, [swarmUrn("swarm-init")]);
+    for (const name of ["swarm-init", "swarm-join-worker"]) {
+      t.deepEqual(one(got.requests, SWARM_NODE, name).additionalSecretOutputs, ["connection", "workerToken", "joinToken"], name);
+    }
 
-    t.deepEqual(one(got.resources, NETWORK, "overlay").inputs, {
+    t.deepEqual(dockerInputs(got.resources, NETWORK, "overlay"), {
+      connection: MANAGER_CONNECTION,
+      owner: OWNER,
       name: "demo",
       driver: "overlay",
       attachable: true,
       ipamConfigs: [{ subnet: "10.0.9.0/24", gateway: "10.0.9.1" }],
     });
-    const net = one(got.requests, NETWORK, "overlay");
-    t.is(net.provider, providerRef("manager"));
-    // The network waits for the whole swarm: init, token and the worker's join.
-    for (const c of ["swarm-init", "swarm-worker-token", "swarm-join-worker"]) {
-      t.true(net.dependencies.includes(`${URN}dockwire:networks:Swarm$${LOCAL}::${c}`), c);
-    }
-    for (const [name, host] of [
-      ["test1", "manager"],
-      ["test2", "worker"],
-    ]) {
-      t.deepEqual(one(got.resources, CONTAINER, name).inputs, {
+    // The network waits for the whole swarm: the init and the worker's join.
+    t.deepEqual(one(got.requests, NETWORK, "overlay").dependencies.sort(), [swarmUrn("swarm-init"), swarmUrn("swarm-join-worker")]);
+    for (const [name, connection] of [
+      ["test1", MANAGER_CONNECTION],
+      ["test2", WORKER_CONNECTION],
+    ] as const) {
+      // Each runs on its own host: the connection is that host's.
+      t.deepEqual(
+        dockerInputs(got.resources, CONTAINER, name),
+        {
+          connection,
+          owner: OWNER,
+          running: true,
+          name,
+          image: "dockwire/busybox:local",
+          command: ["/bin/sh", "-c", "while true; do sleep 3600; done"],
+          networksAdvanced: [{ name: "demo", networkId: "overlay-id" }],
+        },
         name,
-        image: "dockwire/busybox:local",
-        command: ["/bin/sh", "-c", "while true; do sleep 3600; done"],
-        networksAdvanced: [{ name: "demo" }],
-      });
-      t.is(one(got.requests, CONTAINER, name).provider, providerRef(host), `${name} runs on the ${host}`);
+      );
+      // The network carries the wait for the swarm (the worker's container needs the join).
+      t.deepEqual(one(got.requests, CONTAINER, name).dependencies, [`${URN}dockwire:networks:OverlayNetwork$${NETWORK}::overlay`], name);
     }
     t.deepEqual(SLEEP_COMMAND, ["/bin/sh", "-c", "while true; do sleep 3600; done"]);
     t.deepEqual(got.outputs.network, "demo");
@@ -370,7 +425,7 @@ test.serial(
   },
 );
 
-test.serial("multi-host-overlay: a tcp+TLS worker gets secret material, in its provider and its join environment", async (t) => {
+test.serial("multi-host-overlay: a tcp+TLS worker gets secret material, in its join and its container's connection", async (t) => {
   const got = await capture(() =>
     multiHostOverlay(
       {
@@ -382,19 +437,19 @@ test.serial("multi-host-overlay: a tcp+TLS worker gets secret material, in its p
       "t-",
     ),
   );
-  const p = one(got.resources, PROVIDER, "worker").inputs;
-  t.is(p.host, "tcp://10.99.7.2:2376");
-  t.deepEqual([p.caMaterial, p.certMaterial, p.keyMaterial], [secret("CA"), secret("CERT"), secret("KEY")]);
+  const tls = secret({ host: "tcp://10.99.7.2:2376", tls: { caPem: "CA", certPem: "CERT", keyPem: "KEY" } });
+  t.deepEqual(dockerInputs(got.resources, SWARM_NODE, "swarm-join-worker"), {
+    connection: tls,
+    role: "worker",
+    managerAddr: "10.99.7.1",
+    joinToken: secret("swarm-init-worker-token"),
+  });
+  t.deepEqual(one(got.resources, CONTAINER, "test2").inputs.connection, tls);
+  t.deepEqual(one(got.resources, CONTAINER, "test1").inputs.connection, MANAGER_CONNECTION);
   t.deepEqual(
-    one(got.resources, LOCAL, "swarm-join-worker").inputs.environment,
-    secret({
-      DOCKER_HOST: "tcp://10.99.7.2:2376",
-      DOCKWIRE_TLS_CA: "CA",
-      DOCKWIRE_TLS_CERT: "CERT",
-      DOCKWIRE_TLS_KEY: "KEY",
-    }),
+    got.resources.filter((r) => r.type === PROVIDER),
+    [],
   );
-  t.is(one(got.resources, LOCAL, "swarm-join-worker").inputs.create, swarmJoinScripts("10.99.7.1").create);
   t.deepEqual(one(got.resources, NETWORK, "overlay").inputs.name, "t-ov");
   t.deepEqual(one(got.resources, NETWORK, "overlay").inputs.ipamConfigs, [{ subnet: "10.0.19.0/24", gateway: "10.0.19.1" }]);
   t.deepEqual(
@@ -403,7 +458,7 @@ test.serial("multi-host-overlay: a tcp+TLS worker gets secret material, in its p
   );
   t.deepEqual(
     ["test1", "test2"].map((n) => one(got.resources, CONTAINER, n).inputs.networksAdvanced),
-    [[{ name: "t-ov" }], [{ name: "t-ov" }]],
+    [[{ name: "t-ov", networkId: "overlay-id" }], [{ name: "t-ov", networkId: "overlay-id" }]],
   );
 });
 
@@ -431,7 +486,108 @@ test.serial("multi-host-overlay refuses bad config before registering anything",
   }
   // allowInsecure lets a plain-TCP lab worker through (DockerHost then warns).
   const ok = await capture(() => multiHostOverlay({ ...TWO_HOSTS, worker: { host: "tcp://10.99.7.2:2375", allowInsecure: true } }));
-  t.is(one(ok.resources, PROVIDER, "worker").inputs.host, "tcp://10.99.7.2:2375");
+  t.deepEqual(
+    one(ok.resources, SWARM_NODE, "swarm-join-worker").inputs.connection,
+    secret({ host: "tcp://10.99.7.2:2375", allowInsecure: true }),
+  );
+});
+
+// ---------------------------------------------------------------- redis-cluster
+
+test.serial(
+  "redis-cluster: seed 002's network, six nodes with their conf, ports, address and own volume, and cluster-create run in node 1",
+  async (t) => {
+    const got = await capture(() => redisCluster(SEED_CLUSTER));
+    const nodes = planCluster(SEED_CLUSTER);
+    t.deepEqual(
+      list(got.resources),
+      [
+        "dockwire:networks:BridgeNetwork redis",
+        `${NETWORK} redis`,
+        `${EXEC} cluster-create`,
+        ...nodes.flatMap((n) => [`dockwire:containers:AppContainer ${n.name}`, `${CONTAINER} ${n.name}`, `${VOLUME} ${n.name}-data`]),
+      ].sort(),
+    );
+    t.deepEqual(dockerInputs(got.resources, NETWORK, "redis"), {
+      owner: OWNER,
+      name: "redis",
+      driver: "bridge",
+      ipamConfigs: [{ subnet: "172.38.0.0/16", gateway: "172.38.0.1" }],
+    });
+    for (const n of nodes) {
+      t.deepEqual(dockerInputs(got.resources, VOLUME, `${n.name}-data`), { owner: OWNER, name: `${n.name}-data` }, n.name);
+      t.deepEqual(
+        dockerInputs(got.resources, CONTAINER, n.name),
+        {
+          owner: OWNER,
+          running: true,
+          name: n.name,
+          image: "dockwire/app:local",
+          command: ["redis-server", "/etc/redis/redis.conf"],
+          ports: [
+            { internal: 6379, external: n.clientPort, ip: "0.0.0.0", protocol: "tcp" },
+            { internal: 16379, external: n.busPort, ip: "0.0.0.0", protocol: "tcp" },
+          ],
+          networksAdvanced: [{ name: "redis", networkId: "redis-id", ipv4Address: n.address }],
+          mounts: [{ type: "volume", source: `${n.name}-data`, target: "/data" }],
+          uploads: [{ file: "/etc/redis/redis.conf", content: n.conf }],
+          destroyGraceSeconds: 10,
+        },
+        n.name,
+      );
+      // The container waits for its volume (the mount names it) and its network.
+      t.deepEqual(
+        one(got.requests, CONTAINER, n.name).dependencies.sort(),
+        [`${URN}dockwire:networks:BridgeNetwork$${NETWORK}::redis`, `${URN}${VOLUME}::${n.name}-data`],
+        n.name,
+      );
+    }
+    // The cluster is formed from inside the first node; a replaced node (new container id) runs it again.
+    t.deepEqual(dockerInputs(got.resources, EXEC, "cluster-create"), {
+      container: "redis-1",
+      command: ["sh", "-c", clusterCreateScript(nodes, 1)],
+      triggers: [...nodes.map((n) => n.address), ...nodes.map((n) => `${n.name}-id`)],
+      timeoutSeconds: 180,
+    });
+    const exec = one(got.requests, EXEC, "cluster-create");
+    t.deepEqual(exec.dependencies.sort(), nodes.map((n) => `${URN}dockwire:containers:AppContainer$${CONTAINER}::${n.name}`).sort());
+    // The state of 0.2's command.local.Command moves to the ContainerExec.
+    t.deepEqual(exec.aliases, [{ type: "command:local:Command" }]);
+    assertLocalDaemon(t, got);
+    t.deepEqual(got.outputs, {
+      network: "redis",
+      nodes: nodes.map((n) => `${n.address}:6379`),
+      clusterState: "cluster-create-stdout",
+    });
+  },
+);
+
+test.serial("redis-cluster: a prefix renames the network, containers, volumes and the exec's container, not the addresses", async (t) => {
+  const got = await capture(() => redisCluster({ ...SEED_CLUSTER, nodes: 3, replicas: 0, subnet: "10.38.0.0/24" }, "t-"));
+  const nodes = planCluster({ ...SEED_CLUSTER, nodes: 3, replicas: 0, subnet: "10.38.0.0/24" });
+  t.is(one(got.resources, NETWORK, "redis").inputs.name, "t-redis");
+  t.deepEqual(
+    nodes.map((n) => [one(got.resources, CONTAINER, n.name).inputs.name, one(got.resources, VOLUME, `${n.name}-data`).inputs.name]),
+    [
+      ["t-redis-1", "t-redis-1-data"],
+      ["t-redis-2", "t-redis-2-data"],
+      ["t-redis-3", "t-redis-3-data"],
+    ],
+  );
+  t.deepEqual(
+    nodes.map((n) => one(got.resources, CONTAINER, n.name).inputs.mounts),
+    nodes.map((n) => [{ type: "volume", source: `t-${n.name}-data`, target: "/data" }]),
+  );
+  const exec = dockerInputs(got.resources, EXEC, "cluster-create");
+  t.is(exec.container, "t-redis-1");
+  t.deepEqual(exec.command, ["sh", "-c", clusterCreateScript(nodes, 0)]);
+  t.deepEqual(exec.triggers, ["10.38.0.11", "10.38.0.12", "10.38.0.13", "redis-1-id", "redis-2-id", "redis-3-id"]);
+});
+
+test.serial("redis-cluster refuses bad config before registering anything", async (t) => {
+  const r = await failure(() => redisCluster({ ...SEED_CLUSTER, nodes: 5 }));
+  t.is(r.message, "nodes 5 is too few for 1 replica(s) per master: Redis Cluster needs 3 masters, so use at least 6 nodes.");
+  t.is(r.registered, 0);
 });
 
 // ---------------------------------------------------------------- stack config
@@ -458,12 +614,17 @@ async function withConfig<T>(config: Record<string, string>, secretKeys: string[
 }
 
 test.serial("readConfig: defaults when unset; Pulumi.yaml's empty-string defaults mean unset", async (t) => {
-  const readFlask = () => flaskStack.readConfig("unix:///var/run/docker.sock");
+  const readFlask = () => flaskStack.readConfig();
   t.deepEqual(await withConfig({}, [], readFlask), SEED_FLASK_REDIS);
-  t.deepEqual(await withConfig({}, [], () => flaskStack.readConfig("unix:///run/x.sock")), {
-    ...SEED_FLASK_REDIS,
-    dockerHost: "unix:///run/x.sock",
-  });
+  // The daemon is not config: every resource goes to DOCKER_HOST where Pulumi runs, whatever it is.
+  const envHost = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = "unix:///run/x.sock";
+  try {
+    t.deepEqual(await withConfig({}, [], readFlask), SEED_FLASK_REDIS);
+  } finally {
+    if (envHost === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = envHost;
+  }
   // What `pulumi up` passes from Pulumi.yaml's defaults.
   t.deepEqual(
     await withConfig({ subnet: "", hostIp: "", hostPort: "5000", baseImage: "dockwire/app:local" }, [], readFlask),

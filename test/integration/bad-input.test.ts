@@ -3,16 +3,18 @@
 // state, and the daemon and host are unchanged afterwards.
 import test from "ava";
 import { resetDetachedHostPorts } from "../../provider/containers";
-import { resetDetachedAddressPlan } from "../../provider/networks";
+import { resetDetachedAddressPlan, resetDetachedNames } from "../../provider/networks";
 import { captureResources } from "../components/lib/mocks";
 import { badInputMessages } from "./lib/bad-input-messages";
 import { badInputs } from "./lib/bad-inputs";
 import { collect, engineStack, expectFailure, missingPieces } from "./lib/engine";
 import { Snapshot, diffSnapshots, snapshot } from "./lib/residue";
 
-/** Cases whose program registers a valid docker resource before the bad one. */
+/** Cases whose program registers a valid Docker resource (dockwire's own) before the bad one. */
 const needsProvider = new Set([
   "two networks overlapping in one program",
+  "two networks with one Docker name",
+  "two containers with one Docker name",
   "colliding host ports",
   "static address outside the network",
   "static address on the gateway",
@@ -34,6 +36,7 @@ for (const [title, build] of badInputs) {
     // Under mocks: the constructor throws exactly this, before its resources are registered.
     resetDetachedAddressPlan();
     resetDetachedHostPorts();
+    resetDetachedNames();
     let thrown: string | undefined;
     await captureResources(() => {
       try {
@@ -44,8 +47,8 @@ for (const [title, build] of badInputs) {
     });
     t.is(thrown, message);
     // Through the engine: the user of `pulumi preview` reads the same message. Cases whose
-    // program first registers a valid docker resource need the docker provider to get that far.
-    const blocked = needsProvider.has(title) ? missingPieces("pulumi-resource-docker") : undefined;
+    // program first registers a valid Docker resource need the dynamic-provider launcher.
+    const blocked = needsProvider.has(title) ? missingPieces("pulumi-resource-pulumi-nodejs") : undefined;
     if (blocked) {
       t.log(`engine half not run: this case registers a valid docker resource first, and the engine ${blocked}`);
       return;

@@ -17,7 +17,6 @@ import { startLabSshd } from "./lib/ssh-lab";
 import { makeTlsLab } from "./lib/tls-lab";
 import { get, pickPort, waitFor } from "./lib/wait";
 
-const DOCKER = ["pulumi-resource-docker"];
 const DYNAMIC = ["pulumi-resource-pulumi-nodejs"];
 
 /** A program whose shape a test changes between ups (the engine re-runs it each time). */
@@ -36,7 +35,7 @@ const inspectNet = async (name: string) => (await dockerJson<any[]>(["network", 
 
 engineTest(
   "BridgeNetwork with every option and AppContainers with every -p form, aliases and modes: daemon matches, quiet re-preview, a subnet change with containers attached in one up, refresh repairs, nothing left",
-  DOCKER,
+  DYNAMIC,
   async (t) => {
     const before = await snapshot();
     const tag = uniqueName("c").replace(/-/g, "");
@@ -54,10 +53,11 @@ engineTest(
       t,
       state.program((v) => {
         const host = new DockerHost("local", { host: process.env.DOCKER_HOST! });
-        const opts = { providers: [host.provider] };
+        const opts = {};
         const net = new BridgeNetwork(
           "full",
           {
+            host,
             networkName: full,
             subnet: v.subnet,
             gateway: v.gateway,
@@ -72,10 +72,11 @@ engineTest(
           },
           opts,
         );
-        const other = new BridgeNetwork("plain", { networkName: plain, subnet: "10.182.0.0/24", internal: true }, opts);
+        const other = new BridgeNetwork("plain", { host, networkName: plain, subnet: "10.182.0.0/24", internal: true }, opts);
         const web = new AppContainer(
           "web",
           {
+            host,
             image: images.busybox,
             containerName: `${tag}-web`,
             command: ["httpd", "-f", "-p", "80", "-h", "/"],
@@ -91,22 +92,22 @@ engineTest(
         );
         const box = new AppContainer(
           "box",
-          { image: images.busybox, containerName: `${tag}-box`, command: ["sleep", "600"], networks: [{ network: net }] },
+          { host, image: images.busybox, containerName: `${tag}-box`, command: ["sleep", "600"], networks: [{ network: net }] },
           opts,
         );
         new AppContainer(
           "side",
-          { image: images.busybox, containerName: `${tag}-side`, command: ["sleep", "600"], networkMode: `container:${tag}-box` },
+          { host, image: images.busybox, containerName: `${tag}-side`, command: ["sleep", "600"], networkMode: `container:${tag}-box` },
           { ...opts, dependsOn: [box] },
         );
         new AppContainer(
           "none",
-          { image: images.busybox, containerName: `${tag}-none`, command: ["sleep", "600"], networkMode: "none" },
+          { host, image: images.busybox, containerName: `${tag}-none`, command: ["sleep", "600"], networkMode: "none" },
           opts,
         );
         new AppContainer(
           "hostnet",
-          { image: images.busybox, containerName: `${tag}-host`, command: ["sleep", "600"], networkMode: "host" },
+          { host, image: images.busybox, containerName: `${tag}-host`, command: ["sleep", "600"], networkMode: "host" },
           opts,
         );
         return { web: web.containerName };
@@ -120,7 +121,8 @@ engineTest(
     t.is(n.Options["com.docker.network.bridge.name"], `br-${tag}`.slice(0, 15));
     t.is(n.Options["com.docker.network.driver.mtu"], "1400");
     t.is(n.Options["com.docker.network.bridge.host_binding_ipv4"], "127.0.0.1");
-    t.deepEqual(n.Labels, { "dockwire.test": tag, a: "1" });
+    // The owner label (PROJECT/STACK) tells the program's networks from everyone else's at preview.
+    t.deepEqual(n.Labels, { "dockwire.test": tag, a: "1", "dockwire.owner": `dockwire-test/${ts.stack.name}` });
     t.true((await inspectNet(plain)).Internal);
     const web = (await dockerJson<any[]>(["inspect", `${tag}-web`]))[0];
     t.is(web.NetworkSettings.Networks[full].IPAddress, "10.181.5.10");
@@ -134,16 +136,28 @@ engineTest(
     );
     t.is((await dockerJson<any[]>(["inspect", `${tag}-none`]))[0].HostConfig.NetworkMode, "none");
     t.is((await dockerJson<any[]>(["inspect", `${tag}-host`]))[0].HostConfig.NetworkMode, "host");
-    // The stack, the DockerHost and its provider, two networks and five containers with their components.
-    t.is(await expectQuietPreview(t, ts), 1 + 2 + 2 * 2 + 5 * 2);
+    // The stack, the DockerHost, two networks and five containers with their components.
+    t.is(await expectQuietPreview(t, ts), 1 + 1 + 2 * 2 + 5 * 2);
 
-    // Addressing of a network that has containers attached, in one up.
+    // Addressing of a network that has containers attached, in one up: the network is
+    // replaced, and the running containers are disconnected and connected again in place
+    // (same container, not restarted), not recreated.
+    const started = async () => docker(["inspect", "-f", "{{.Id}} {{.State.StartedAt}}", `${tag}-web`, `${tag}-box`]);
+    const startedBefore = await started();
     state.value = { subnet: "10.183.0.0/16", gateway: "10.183.0.254", ipRange: "10.183.7.0/24", aux: "10.183.0.250", ip: "10.183.7.10" };
     await upOutputs(ts);
     t.deepEqual((await inspectNet(full)).IPAM.Config, [
       { Subnet: "10.183.0.0/16", Gateway: "10.183.0.254", IPRange: "10.183.7.0/24", AuxiliaryAddresses: { router: "10.183.0.250" } },
     ]);
     t.is(await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${full}").IPAddress}}`, `${tag}-web`]), "10.183.7.10");
+    t.is(await started(), startedBefore, "the attached containers keep their ids and start times");
+    t.is(
+      await docker(["exec", `${tag}-box`, "ping", "-c", "1", "-W", "5", "www"], { timeoutMs: 20_000 }).then((o) =>
+        /1 packets received/.test(o),
+      ),
+      true,
+      "box reaches web by its alias on the new subnet",
+    );
     t.true(await waitFor(async () => (await get(p1, "/index.html")).status === 200), "the port answers after the change");
     await expectQuietPreview(t, ts);
 
@@ -162,7 +176,7 @@ engineTest(
 
 engineTest(
   "MacvlanNetwork (bridge mode) and IpvlanNetwork (l2) on a test veth parent: daemon matches, quiet re-preview, nothing left",
-  DOCKER,
+  DYNAMIC,
   async (t) => {
     requireRoot();
     const before = await snapshot();
@@ -208,17 +222,14 @@ async function remoteNetworkAndContainer(
     t,
     async () => {
       const host = makeHost();
-      const net = new BridgeNetwork("net", { networkName: `${tag}-net`, subnet: "10.77.0.0/24" }, { providers: [host.provider] });
-      const box = new AppContainer(
-        "box",
-        {
-          image: images.busybox,
-          containerName: `${tag}-box`,
-          command: ["sleep", "600"],
-          networks: [{ network: net, ipv4Address: "10.77.0.9" }],
-        },
-        { providers: [host.provider] },
-      );
+      const net = new BridgeNetwork("net", { host, networkName: `${tag}-net`, subnet: "10.77.0.0/24" });
+      const box = new AppContainer("box", {
+        host,
+        image: images.busybox,
+        containerName: `${tag}-box`,
+        command: ["sleep", "600"],
+        networks: [{ network: net, ipv4Address: "10.77.0.9" }],
+      });
       return { box: box.containerName };
     },
     env ? { env } : {},
@@ -236,33 +247,33 @@ async function remoteNetworkAndContainer(
 }
 
 engineTest(
-  "DockerHost over tcp+TLS: the docker provider creates a network and a container on a TLS-only lab daemon, quiet re-preview, refresh repairs, nothing left",
-  DOCKER,
+  "DockerHost over tcp+TLS: dockwire's resources create a network and a container on a TLS-only lab daemon, quiet re-preview, refresh repairs, nothing left",
+  DYNAMIC,
   async (t) => {
     const before = await snapshot();
     const lab = await labHostUp(t, 14);
     await ensureLabImage(lab, images.busybox);
     const tls = await makeTlsLab(lab);
-    // @pulumi/docker 4.11.2 lets DOCKER_HOST in its environment override the host when TLS
-    // material is given (DockerHost warns of it): the engine runs without it, as a user would.
-    await remoteNetworkAndContainer(t, lab, () => new DockerHost("remote", { host: tls.url, tls: tls.client }), { DOCKER_HOST: "" });
+    // DOCKER_HOST of the engine's environment stays set: dockwire's resources go to the host they are given.
+    await remoteNetworkAndContainer(t, lab, () => new DockerHost("remote", { host: tls.url, tls: tls.client }));
     await labHostDown(lab.name);
     t.deepEqual(diffSnapshots(before, await snapshot()), []);
   },
 );
 
 engineTest(
-  "DockerHost over ssh://: the docker provider reaches a lab daemon through a real sshd, quiet re-preview, refresh repairs, nothing left",
-  DOCKER,
+  "DockerHost over ssh://: dockwire's resources reach a lab daemon through a real sshd (host key pinned), quiet re-preview, refresh repairs, nothing left",
+  DYNAMIC,
   async (t) => {
     const before = await snapshot();
     const lab = await labHostUp(t, 15);
     await ensureLabImage(lab, images.busybox);
     const ssh = await startLabSshd(t, lab);
+    const privateKey = await readFile(ssh.keyFile, "utf8");
     await remoteNetworkAndContainer(
       t,
       lab,
-      () => new DockerHost("remote", { host: `ssh://root@${ssh.addr}:${ssh.port}`, sshOpts: ssh.opts }),
+      () => new DockerHost("remote", { host: `ssh://root@${ssh.addr}:${ssh.port}`, sshPrivateKey: privateKey, sshHostKey: ssh.hostKey }),
     );
     ssh.stop();
     await labHostDown(lab.name);

@@ -4,8 +4,7 @@
 // (cliEnv, TLS material as secrets) reaches it through dockwire's docker CLI preamble and
 // creates a network and a container there; without the TLS material the daemon refuses.
 import test from "ava";
-import { DockerHost } from "../../provider/host";
-import { DOCKER_CLI_PREAMBLE } from "../../provider/networks";
+import { DOCKER_CLI_PREAMBLE, DockerHost } from "../../provider/host";
 import { captureResources, resolve } from "../components/lib/mocks";
 import { images, run, uniqueName } from "./lib/exec";
 import { ensureLabImage, labHostDown, labHostUp } from "./lib/labhost";

@@ -64,27 +64,25 @@ for (const [title, program, message] of badPrograms) {
   });
 }
 
-// A bridge network and a container through the real engine and the real docker provider,
-// the smallest program a user writes with the package.
+// A bridge network and a container through the real engine and dockwire's own resources
+// (the CLI and Node only), the smallest program a user writes with the package.
 engineTest(
   "a bridge network and a container through the engine match the daemon, re-preview is quiet, destroy leaves nothing",
-  ["pulumi-resource-docker"],
+  ["pulumi-resource-pulumi-nodejs"],
   async (t) => {
     const before = await snapshot();
     const net = uniqueName("dw-eng-net");
     const box = uniqueName("dw-eng-box");
     const ts = await engineStack(t, async () => {
       const host = new DockerHost("local", { host: process.env.DOCKER_HOST! });
-      const n = new BridgeNetwork(
-        "net",
-        { networkName: net, subnet: "10.10.0.0/16", gateway: "10.10.0.1" },
-        { providers: [host.provider] },
-      );
-      const c = new AppContainer(
-        "box",
-        { image: images.busybox, containerName: box, command: ["sleep", "600"], networks: [{ network: n }] },
-        { providers: [host.provider] },
-      );
+      const n = new BridgeNetwork("net", { networkName: net, subnet: "10.10.0.0/16", gateway: "10.10.0.1", host });
+      const c = new AppContainer("box", {
+        host,
+        image: images.busybox,
+        containerName: box,
+        command: ["sleep", "600"],
+        networks: [{ network: n }],
+      });
       return { network: n.networkName, container: c.containerName };
     });
     await ts.stack.up({ onOutput: collect(ts) });
@@ -93,8 +91,8 @@ engineTest(
     const ip = await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, box]);
     const parsed = parseIp(ip)!;
     t.true(cidrContains(parseCidr("10.10.0.0/16", "subnet"), parsed.family, parsed.value));
-    // The stack, the DockerHost and its provider, the network and the container with their components.
-    t.is(await expectQuietPreview(t, ts), 7);
+    // The stack, the DockerHost, the network and the container with their components.
+    t.is(await expectQuietPreview(t, ts), 6);
     await ts.stack.destroy({ onOutput: collect(ts) });
     t.deepEqual(diffSnapshots(before, await snapshot()), []);
   },

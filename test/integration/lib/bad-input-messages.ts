@@ -44,6 +44,10 @@ export const badInputMessages: Record<string, string> = {
     'dockwire:networks:BridgeNetwork "n": ipv6 is true but no IPv6 pool is given: add one to pools, e.g. { subnet: "fd00:10::/64" }, so its range is known and checked.',
   "two networks overlapping in one program":
     'dockwire:networks:BridgeNetwork "lab": subnet 192.168.1.0/24 of network "lab" overlaps 192.168.0.0/16 of network "mynet": choose a range that does not overlap.',
+  "two networks with one Docker name":
+    'dockwire:networks:BridgeNetwork "b": networkName "mynet" is taken by another network of this program: Docker network names are unique on a daemon; give this one another networkName.',
+  "two containers with one Docker name":
+    'dockwire:containers:AppContainer "b": containerName "web" is taken by another container of this program: Docker container names are unique on a daemon; give this one another containerName.',
   "bridge name over 15 characters":
     'dockwire:networks:BridgeNetwork "n": bridgeName "br-this-is-too-long" is 19 characters: Linux interface names are at most 15; shorten it.',
   "bridge MTU out of range":

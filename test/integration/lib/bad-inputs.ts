@@ -47,6 +47,20 @@ export const badInputs: BadInput[] = [
       new BridgeNetwork("lab", { subnet: "192.168.1.0/24" });
     },
   ],
+  [
+    "two networks with one Docker name",
+    () => {
+      new BridgeNetwork("a", { networkName: "mynet", subnet: "10.61.0.0/24" });
+      new BridgeNetwork("b", { networkName: "mynet", subnet: "10.62.0.0/24" });
+    },
+  ],
+  [
+    "two containers with one Docker name",
+    () => {
+      new AppContainer("a", { image: "x", containerName: "web" });
+      new AppContainer("b", { image: "x", containerName: "web" });
+    },
+  ],
   // Driver options
   ["bridge name over 15 characters", () => new BridgeNetwork("n", { subnet: "10.10.0.0/16", bridgeName: "br-this-is-too-long" })],
   ["bridge MTU out of range", () => new BridgeNetwork("n", { subnet: "10.10.0.0/16", mtu: 70000 })],
@@ -99,7 +113,10 @@ export const badInputs: BadInput[] = [
   ["missing TLS key", () => new DockerHost("h", { host: "tcp://10.99.0.2:2376", tls: { caPem: "CA", certPem: "CERT", keyPem: "" } })],
   ["ssh without a user", () => new DockerHost("h", { host: "ssh://10.99.0.2" })],
   ["unknown scheme", () => new DockerHost("h", { host: "http://10.99.0.2:2375" })],
-  ["swarm advertise address injection", () => new Swarm("s", { manager: { cliEnv: {} }, advertiseAddr: "10.99.0.1;id" })],
+  [
+    "swarm advertise address injection",
+    () => new Swarm("s", { manager: { engine: { host: "unix:///run/docker.sock" } }, advertiseAddr: "10.99.0.1;id" }),
+  ],
   // The daemon
   ["bip without a prefix", () => new DaemonConfig("d", { settings: { bip: "192.168.42.1" } })],
   ["bip on the network address", () => new DaemonConfig("d", { settings: { bip: "192.168.42.0/24" } })],

@@ -16,6 +16,8 @@ export interface LabSshd {
   port: number;
   /** The client's private key file. */
   keyFile: string;
+  /** The sshd's host public key line (hostkey.pub), for pinning. */
+  hostKey: string;
   /** ssh options that reach it non-interactively (key, known-hosts file of its own). */
   opts: string[];
   /** Stops sshd (also done in t.teardown); call it before removing the lab, whose namespace sshd holds. */
@@ -71,5 +73,6 @@ export async function startLabSshd(t: ExecutionContext, lab: LabHost, port = 222
   // sshd answers within a bounded wait (40 tries, 0.25 s apart).
   const up = await waitFor(async () => (await ssh("true", 10_000), true), 40, 250);
   if (!up) throw new Error(`sshd in the lab namespace ${lab.name} did not answer on ${addr}:${port}`);
-  return { addr, port, keyFile, opts, ssh, stop: () => void running.sshd?.kill("SIGTERM") };
+  const hostKey = (await readFile(path.join(dir, "hostkey.pub"), "utf8")).trim();
+  return { addr, port, keyFile, hostKey, opts, ssh, stop: () => void running.sshd?.kill("SIGTERM") };
 }
