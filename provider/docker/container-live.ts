@@ -146,8 +146,9 @@ export function observedAttachments(info: Docker.ContainerInspectInfo, want: rea
       name,
       ...(w?.networkId !== undefined ? { networkId: n.NetworkID } : {}),
       ...(aliases.length ? { aliases: aliases.sort() } : {}),
-      ...opt("ipv4Address", n.IPAMConfig?.IPv4Address || undefined),
-      ...opt("ipv6Address", n.IPAMConfig?.IPv6Address || undefined),
+      // A static address the program did not ask for is the daemon's own (swarm fills it in).
+      ...(w?.ipv4Address !== undefined ? opt("ipv4Address", n.IPAMConfig?.IPv4Address || undefined) : {}),
+      ...(w?.ipv6Address !== undefined ? opt("ipv6Address", n.IPAMConfig?.IPv6Address || undefined) : {}),
     });
   }
   return out;

@@ -45,11 +45,8 @@ async function inspectId(c: EngineConnection | undefined, ref: string): Promise<
 
 /** Pulumi's diff of an image: any change of what it is built from builds it again. */
 export function diffImage(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
-  const replaces = changedFields(
-    olds,
-    { ...news, dockerfile: news.dockerfile ?? "Dockerfile", buildArgs: news.buildArgs ?? {} },
-    IMAGE_FIELDS,
-  );
+  const withDefaults = (x: Record<string, unknown>) => ({ ...x, dockerfile: x.dockerfile ?? "Dockerfile", buildArgs: x.buildArgs ?? {} });
+  const replaces = changedFields(withDefaults(olds), withDefaults(news), IMAGE_FIELDS);
   if (targetOfConn(connOf(olds)) !== targetOfConn(connOf(news))) replaces.push("connection");
   return { changes: replaces.length > 0 || !same(connOf(olds), connOf(news)), replaces, deleteBeforeReplace: false };
 }

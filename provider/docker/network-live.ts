@@ -181,6 +181,20 @@ async function inspect(c: EngineConnection | undefined, ref: string): Promise<Do
   return callOrMissing(`inspecting network ${JSON.stringify(ref)}`, c, (d) => d.getNetwork(ref).inspect());
 }
 
+/**
+ * The network right after its create: a swarm-scoped (overlay) network is allocated by the
+ * swarm after `create` returns, and reads with no driver and no pools until then. Asks
+ * again every 0.1 s, at most 100 times (10 s), until the driver is set.
+ */
+async function settled(c: EngineConnection | undefined, id: string): Promise<Docker.NetworkInspectInfo | undefined> {
+  let n = await inspect(c, id);
+  for (let i = 0; i < 100 && n && n.Driver === ""; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    n = await inspect(c, id);
+  }
+  return n;
+}
+
 /** The differences between an existing network and the inputs, for adoption. */
 function adoptionMismatch(n: Docker.NetworkInspectInfo, news: Record<string, unknown>): string[] {
   const have = flattenNetwork(n, news);
@@ -210,7 +224,7 @@ async function create(news: Record<string, unknown>): Promise<{ id: string; outs
     return { id: n.Id, outs: outputs(news, n) };
   }
   const created = await call(`creating ${what}`, c, (d) => d.createNetwork(networkCreateBody(news)));
-  const n = await inspect(c, created.id);
+  const n = await settled(c, created.id);
   if (!n) throw new Error(`dockwire: ${what}: created as ${created.id} on ${hostOf(c)}, but the daemon does not show it afterwards`);
   return { id: n.Id, outs: outputs(news, n) };
 }

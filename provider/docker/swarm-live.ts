@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { EngineConnection, call, callOrMissing, hostOf } from "./client";
+import { EngineConnection, call, callOrMissing, daemonMessage, dockerFor, explain, hostOf, statusOf } from "./client";
 import { CheckFailure, DOCKER_STATE_VERSION, DiffResult, connOf, same } from "./common";
 import { parseIp } from "../ipam/cidr";
 
@@ -119,7 +119,12 @@ export const provider = {
   async delete(_id: string, props: Record<string, unknown>) {
     if (props.madeByUs !== true) return;
     const c = connOf(props);
-    await callOrMissing("leaving the swarm", c, (d) => d.swarmLeave({ force: true }));
+    try {
+      await dockerFor(c).swarmLeave({ force: true });
+    } catch (e) {
+      // 503 "not part of a swarm": it left already (by hand, or a failed create) — the goal holds.
+      if (statusOf(e) !== 503 && !/not part of a swarm/i.test(daemonMessage(e))) throw explain(e, "leaving the swarm", hostOf(c));
+    }
     await callOrMissing("removing docker_gwbridge", c, (d) => d.getNetwork("docker_gwbridge").remove()).catch(() => undefined);
   },
 };

@@ -57,8 +57,13 @@ function flatten(v: Docker.VolumeInspectInfo, state: Record<string, unknown>): R
 
 /** Pulumi's diff of a volume: any change replaces it. */
 export function diffVolume(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
-  const want = { ...news, driver: news.driver ?? "local", labels: news.labels ?? [] };
-  const replaces = changedFields({ ...olds, labels: olds.labels ?? [] }, want, VOLUME_FIELDS);
+  const withDefaults = (x: Record<string, unknown>) => ({
+    ...x,
+    driver: x.driver ?? "local",
+    labels: x.labels ?? [],
+    driverOpts: x.driverOpts ?? {},
+  });
+  const replaces = changedFields(withDefaults(olds), withDefaults(news), VOLUME_FIELDS);
   if (targetOfConn(connOf(olds)) !== targetOfConn(connOf(news))) replaces.push("connection");
   return { changes: replaces.length > 0 || !same(connOf(olds), connOf(news)), replaces, deleteBeforeReplace: true };
 }
