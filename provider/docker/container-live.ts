@@ -322,12 +322,10 @@ async function outputsOf(c: EngineConnection | undefined, id: string, news: Reco
 async function create(news: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   const c = connOf(news);
   const what = describe("container", news.name);
-  if (typeof news.adopt === "string" && news.adopt !== "") {
-    const info = await inspect(c, news.adopt);
-    if (!info)
-      throw new Error(
-        `dockwire: ${what}: adopt names ${JSON.stringify(news.adopt)}, but no such container is on ${hostOf(c)}: drop adopt to create it.`,
-      );
+  // Adopt takes over the container when the daemon has it; otherwise it is created as usual.
+  const found = typeof news.adopt === "string" && news.adopt !== "" ? await inspect(c, news.adopt) : undefined;
+  if (found) {
+    const info = found;
     const diffs: string[] = [];
     if (info.Name.replace(/^\//, "") !== news.name) diffs.push(`name (${info.Name.replace(/^\//, "")})`);
     if (info.Config.Image !== news.image && info.Image !== news.image) diffs.push(`image (${info.Config.Image})`);

@@ -8,7 +8,8 @@
  *   overlaps a network of someone else (not labelled with this program's owner), naming
  *   it, and a name that is taken by a network this resource does not own.
  * - create: `POST /networks/create`, then reads the network back. With `adopt`, takes over
- *   the network of that name or id instead, when it matches the inputs.
+ *   the network of that name or id instead when the daemon has one (it must match the
+ *   inputs), and creates it when not.
  * - read: inspects by id; gone reads as deleted. Fields are what the daemon has.
  * - diff: Docker cannot change a network: every change replaces it (old one deleted first,
  *   as the name is the same).
@@ -19,7 +20,7 @@
  * @module
  */
 import type Docker from "dockerode";
-import { cidrsOverlap, parseCidr } from "../ipam/cidr";
+import { cidrsOverlap, firstHost, formatIp, parseCidr } from "../ipam/cidr";
 import { EngineConnection, call, callOrMissing, hostOf } from "./client";
 import {
   CheckFailure,
@@ -63,11 +64,26 @@ export function checkNetworkInputs(news: Record<string, unknown>): CheckFailure[
   return out;
 }
 
+/**
+ * The gateway Docker's default IPAM gives a pool that names none (a network made with
+ * `docker network create --subnet` alone): its first host address. The daemon does not
+ * record it in the pool, so without this a network made by hand would never match.
+ */
+export function implicitGateway(subnet: string | undefined): string | undefined {
+  if (!subnet) return undefined;
+  try {
+    const c = parseCidr(subnet, "subnet");
+    return formatIp(c.family, firstHost(c));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The daemon's network as the state keeps it (only the fields the inputs manage, plus the id). */
 export function flattenNetwork(n: Docker.NetworkInspectInfo, want: Record<string, unknown>): Record<string, unknown> {
   const pools: IpamConfigState[] = (n.IPAM?.Config ?? []).map((c) => ({
     subnet: c.Subnet ?? "",
-    ...opt("gateway", c.Gateway || undefined),
+    ...opt("gateway", c.Gateway || implicitGateway(c.Subnet)),
     ...opt("ipRange", c.IPRange || undefined),
     ...opt("auxAddress", c.AuxiliaryAddresses && Object.keys(c.AuxiliaryAddresses).length > 0 ? c.AuxiliaryAddresses : undefined),
   }));
@@ -208,12 +224,11 @@ function adoptionMismatch(n: Docker.NetworkInspectInfo, news: Record<string, unk
 async function create(news: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   const c = connOf(news);
   const what = describe("network", news.name);
-  if (typeof news.adopt === "string" && news.adopt !== "") {
-    const n = await inspect(c, news.adopt);
-    if (!n)
-      throw new Error(
-        `dockwire: ${what}: adopt names ${JSON.stringify(news.adopt)}, but no such network is on ${hostOf(c)}: drop adopt to create it.`,
-      );
+  // Adopt takes over the network when the daemon has it; otherwise (e.g. a replacement, after
+  // the old one was deleted) the network is created as usual.
+  const found = typeof news.adopt === "string" && news.adopt !== "" ? await inspect(c, news.adopt) : undefined;
+  if (found) {
+    const n = found;
     const diffs = adoptionMismatch(n, news);
     if (diffs.length > 0) {
       throw new Error(

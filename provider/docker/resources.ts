@@ -41,7 +41,10 @@ export interface EngineSource {
 export interface DockerResourceArgs {
   /** The daemon. Defaults to DOCKER_HOST where Pulumi runs (unix:///var/run/docker.sock). Changing the host replaces the object. */
   connection?: pulumi.Input<EngineConnection>;
-  /** Name or id of an existing object to take over on create instead of making one. It must match the inputs. */
+  /**
+   * Name or id of an existing object to take over on create instead of making one, when the
+   * daemon has it (it must match the inputs); when it has none, the object is created as usual.
+   */
   adopt?: pulumi.Input<string>;
 }
 

@@ -79,14 +79,9 @@ export const provider = {
   async create(news: Record<string, unknown>) {
     const c = connOf(news);
     const name = news.name as string;
-    if (typeof news.adopt === "string" && news.adopt !== "") {
-      const v = await inspect(c, news.adopt);
-      if (!v)
-        throw new Error(
-          `dockwire: ${describe("volume", name)}: adopt names ${JSON.stringify(news.adopt)}, but no such volume is on ${hostOf(c)}: drop adopt to create it.`,
-        );
-      return { id: v.Name, outs: flatten(v, news) };
-    }
+    // Adopt takes over the volume when the daemon has it; otherwise it is created as usual.
+    const found = typeof news.adopt === "string" && news.adopt !== "" ? await inspect(c, news.adopt) : undefined;
+    if (found) return { id: found.Name, outs: flatten(found, news) };
     const existing = await inspect(c, name);
     if (existing) {
       throw new Error(
