@@ -214,7 +214,7 @@ export class AppContainer extends pulumi.ComponentResource {
         ...(args.restart ? { restart: args.restart } : {}),
         ...(args.stopGraceSeconds ? { destroyGraceSeconds: args.stopGraceSeconds } : {}),
       },
-      { parent: this, aliases: [{ type: "docker:index/container:Container" }] },
+      { parent: this },
     );
     this.containerName = this.container.name;
     containersByName.current().set(checked.containerName, this.container);

@@ -109,3 +109,40 @@ export function labelList(map: Record<string, string> | null | undefined): { lab
 export function describe(kind: string, name: unknown): string {
   return `${kind} ${JSON.stringify(name)}`;
 }
+
+/**
+ * Whether a state was written by @pulumi/docker or @pulumi/command (a stack deployed with
+ * dockwire 0.2, taken over through an alias): it has no `stateVersion` of dockwire's.
+ */
+export function isLegacyState(x: Record<string, unknown>): boolean {
+  return x.stateVersion === undefined || x.stateVersion === null;
+}
+
+/**
+ * A legacy state's values in the shape dockwire compares: the bridge's bookkeeping keys
+ * (`__defaults`, `__meta`, ...) dropped, and empty strings, nulls, empty lists and empty
+ * maps (how the docker provider reads back unset fields) taken as absent.
+ */
+export function legacyView(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const out = v.map(legacyView).filter((x) => x !== undefined);
+    return out.length ? out : undefined;
+  }
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) {
+      if (k.startsWith("__")) continue;
+      const x = legacyView(val);
+      if (x !== undefined) out[k] = x;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return v === "" || v === null ? undefined : v;
+}
+
+/** The fields among `fields` in which a legacy state differs from the new inputs (only fields the inputs set). */
+export function legacyChanges(olds: Record<string, unknown>, news: Record<string, unknown>, fields: readonly string[]): string[] {
+  const o = (legacyView(olds) ?? {}) as Record<string, unknown>;
+  const n = (legacyView(news) ?? {}) as Record<string, unknown>;
+  return fields.filter((f) => n[f] !== undefined && !same(o[f], n[f]));
+}

@@ -31,7 +31,9 @@ import {
   connOf,
   describe,
   hasUnknown,
+  isLegacyState,
   labelMap,
+  legacyChanges,
   opt,
   same,
   stable,
@@ -226,7 +228,28 @@ function orderLike(have: AttachmentState[], like: unknown): AttachmentState[] {
 }
 
 /** Pulumi's diff of a container: replacements for what Docker cannot change, updates for the rest. */
+/** A legacy (@pulumi/docker) container state's replace fields in dockwire's shape. */
+function legacyContainer(olds: Record<string, unknown>): Record<string, unknown> {
+  const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : undefined);
+  return {
+    ...olds,
+    uploads: list(olds.uploads)?.map((u) => ({ file: u.file, content: u.content })),
+    mounts: list(olds.mounts)?.map((m) => ({
+      type: m.type,
+      target: m.target,
+      ...opt("source", m.source),
+      ...(m.readOnly === true ? { readOnly: true } : {}),
+    })),
+  };
+}
+
 export function diffContainer(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  if (isLegacyState(olds)) {
+    // A container of @pulumi/docker (dockwire 0.2): taken over in place when it matches
+    // (its networks are then brought to the program's on the running container).
+    const replaces = legacyChanges(legacyContainer(olds), news, REPLACE_FIELDS);
+    return { changes: true, replaces, deleteBeforeReplace: true };
+  }
   const replaces: string[] = changedFields(olds, news, REPLACE_FIELDS);
   // A field the program stopped setting also changes the container.
   for (const f of REPLACE_FIELDS)

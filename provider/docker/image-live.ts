@@ -17,7 +17,17 @@
  */
 import * as path from "node:path";
 import { EngineConnection, call, callOrMissing, followProgress, hostOf, statusOf } from "./client";
-import { CheckFailure, DOCKER_STATE_VERSION, DiffResult, changedFields, connOf, describe, same, targetOfConn } from "./common";
+import {
+  CheckFailure,
+  DOCKER_STATE_VERSION,
+  DiffResult,
+  changedFields,
+  connOf,
+  describe,
+  isLegacyState,
+  same,
+  targetOfConn,
+} from "./common";
 import { folderEntries, tar } from "./tar";
 
 /** The fields whose change builds the image again. */
@@ -45,6 +55,13 @@ async function inspectId(c: EngineConnection | undefined, ref: string): Promise<
 
 /** Pulumi's diff of an image: any change of what it is built from builds it again. */
 export function diffImage(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  if (isLegacyState(olds)) {
+    // The build command of dockwire 0.2 (its stdout is the image id, its first trigger the
+    // context digest): the image it built is taken over when the context is the same.
+    const triggers = Array.isArray(olds.triggers) ? olds.triggers : [];
+    const same = typeof olds.stdout === "string" && olds.stdout.startsWith("sha256:") && triggers.includes(news.contextDigest);
+    return { changes: true, replaces: same ? [] : ["contextDigest"], deleteBeforeReplace: false };
+  }
   const withDefaults = (x: Record<string, unknown>) => ({ ...x, dockerfile: x.dockerfile ?? "Dockerfile", buildArgs: x.buildArgs ?? {} });
   const replaces = changedFields(withDefaults(olds), withDefaults(news), IMAGE_FIELDS);
   if (targetOfConn(connOf(olds)) !== targetOfConn(connOf(news))) replaces.push("connection");
@@ -74,6 +91,12 @@ async function build(news: Record<string, unknown>): Promise<string> {
   return id;
 }
 
+/** The image id of a state: `imageId`, or the stdout of dockwire 0.2's build command, else the resource id. */
+function imageIdOf(id: string, props: Record<string, unknown>): string {
+  for (const v of [props.imageId, props.stdout]) if (typeof v === "string" && v.startsWith("sha256:")) return v;
+  return id;
+}
+
 /** The provider object the dynamic-provider host calls (see `../dynamic`). */
 export const provider = {
   check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -87,17 +110,20 @@ export const provider = {
     return { id, outs: { ...news, imageId: id, stateVersion: DOCKER_STATE_VERSION } };
   },
   async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    if (isLegacyState(olds)) return { outs: { ...news, imageId: olds.stdout, stateVersion: DOCKER_STATE_VERSION } };
     return { outs: { ...olds, context: news.context, connection: news.connection } };
   },
   async read(id: string, props: Record<string, unknown>) {
-    const have = await inspectId(connOf(props), id);
+    const have = await inspectId(connOf(props), imageIdOf(id, props));
     if (!have) return { id: "", props: {} };
     const inputs = Object.fromEntries(Object.entries(props).filter(([k]) => !["imageId", "stateVersion"].includes(k)));
     return { id, props: { ...props, imageId: have }, inputs };
   },
-  async delete(id: string, props: Record<string, unknown>) {
+  async delete(resourceId: string, props: Record<string, unknown>) {
     const c = connOf(props);
-    const name = props.name as string;
+    const id = imageIdOf(resourceId, props);
+    // dockwire 0.2's build command kept the name in its environment.
+    const name = (props.name ?? (props.environment as Record<string, string> | undefined)?.DOCKWIRE_IMAGE_NAME) as string;
     const current = await inspectId(c, name);
     const ref = current === id ? name : id;
     if (current !== id) {

@@ -31,7 +31,9 @@ import {
   connOf,
   describe,
   hasUnknown,
+  isLegacyState,
   labelList,
+  legacyChanges,
   labelMap,
   opt,
   same,
@@ -146,11 +148,17 @@ export async function daemonConflicts(olds: Record<string, unknown>, news: Recor
     return []; // no daemon at preview (e.g. a pull-request runner): the checks run again at up
   }
   const out: CheckFailure[] = [];
-  const ownId = typeof olds.networkId === "string" ? olds.networkId : undefined;
+  const ownId = typeof olds.networkId === "string" ? olds.networkId : typeof olds.id === "string" ? olds.id : undefined;
   const adopt = typeof news.adopt === "string" ? news.adopt : undefined;
   const owner = news.owner;
+  // The network this resource already manages: by id, or by the name it had (check sees the
+  // last inputs, which for a stack of dockwire 0.2 are @pulumi/docker's, without our id).
+  const ownName = typeof olds.name === "string" ? olds.name : undefined;
   const mine = (n: Docker.NetworkInspectInfo) =>
-    n.Id === ownId || (adopt !== undefined && (n.Name === adopt || n.Id.startsWith(adopt))) || (owner && n.Labels?.[OWNER_LABEL] === owner);
+    n.Name === ownName ||
+    n.Id === ownId ||
+    (adopt !== undefined && (n.Name === adopt || n.Id.startsWith(adopt))) ||
+    (owner && n.Labels?.[OWNER_LABEL] === owner);
   const sameName = list.find((n) => n.Name === news.name);
   if (sameName && !mine(sameName) && adopt === undefined) {
     out.push({
@@ -251,6 +259,15 @@ function outputs(news: Record<string, unknown>, n: Docker.NetworkInspectInfo): R
 
 /** Pulumi's diff of a network: any change of a defining field, or of the daemon, replaces it. */
 export function diffNetwork(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  if (isLegacyState(olds)) {
+    // A network of @pulumi/docker (dockwire 0.2): taken over in place when it matches.
+    const replaces = legacyChanges(
+      olds,
+      news,
+      NETWORK_FIELDS.filter((f) => f !== "labels"),
+    );
+    return { changes: true, replaces, deleteBeforeReplace: true };
+  }
   const replaces = changedFields(olds, { ...news, labels: news.labels ?? [] }, NETWORK_FIELDS).filter(
     (f) => !(f === "labels" && same(olds.labels ?? [], news.labels ?? [])),
   );
@@ -271,7 +288,16 @@ export const provider = {
     return Promise.resolve(diffNetwork(olds, news));
   },
   create,
-  async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    if (isLegacyState(olds)) {
+      // Taking over a network of @pulumi/docker: read it, keep it.
+      const n = await inspect(connOf(news), id);
+      if (!n)
+        throw new Error(
+          `dockwire: ${describe("network", news.name)} (${id.slice(0, 12)}) is gone: run pulumi refresh, then up creates it.`,
+        );
+      return { outs: outputs(news, n) };
+    }
     // Only the connection's secrets changed (same daemon): nothing to do on the daemon.
     return { outs: { ...olds, connection: news.connection } };
   },

@@ -69,6 +69,15 @@ function withConnection(
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secret, ...secretOutputs] };
 }
 
+/**
+ * Adds an alias to the @pulumi/docker type the resource takes the place of: a stack deployed
+ * with dockwire 0.2 (or a program that used that type under the same name and parent) has
+ * its object taken over in place instead of deleted by a plugin that may not be there.
+ */
+function withAliases(opts: pulumi.CustomResourceOptions, legacyType: string): pulumi.CustomResourceOptions {
+  return { ...opts, aliases: [...(opts.aliases ?? []), { type: legacyType }] };
+}
+
 function inputsOf(args: DockerResourceArgs & Record<string, unknown>, extra: Record<string, unknown> = {}): pulumi.Inputs {
   const out: Record<string, unknown> = { ...extra };
   for (const [k, v] of Object.entries(args)) if (v !== undefined && k !== "connection") out[k] = v;
@@ -112,7 +121,7 @@ export class DockerNetwork extends pulumi.dynamic.Resource {
         networkId: undefined,
         assignedSubnets: undefined,
       }),
-      withConnection(args, opts),
+      withAliases(withConnection(args, opts), "docker:index/network:Network"),
       "dockwire",
       "DockerNetwork",
     );
@@ -181,7 +190,7 @@ export class DockerContainer extends pulumi.dynamic.Resource {
         }),
         ...secret,
       },
-      withConnection(args, opts, args.registryAuth !== undefined ? ["registryAuth"] : []),
+      withAliases(withConnection(args, opts, args.registryAuth !== undefined ? ["registryAuth"] : []), "docker:index/container:Container"),
       "dockwire",
       "DockerContainer",
     );
@@ -209,7 +218,7 @@ export class DockerVolume extends pulumi.dynamic.Resource {
       providerFor("volume-live"),
       name,
       inputsOf(args as DockerVolumeArgs & Record<string, unknown>, { owner: programOwner(), mountpoint: undefined }),
-      withConnection(args, opts),
+      withAliases(withConnection(args, opts), "docker:index/volume:Volume"),
       "dockwire",
       "DockerVolume",
     );

@@ -13,8 +13,11 @@
  * @module
  */
 import { EngineConnection, call, callOrMissing, daemonMessage, dockerFor, explain, hostOf, statusOf } from "./client";
-import { CheckFailure, DOCKER_STATE_VERSION, DiffResult, connOf, same } from "./common";
+import { CheckFailure, DOCKER_STATE_VERSION, DiffResult, connOf, isLegacyState, same } from "./common";
 import { parseIp } from "../ipam/cidr";
+
+/** What dockwire 0.2's swarm commands printed to stderr when they made the membership. */
+const LEGACY_MADE_MARK = "dockwire: this resource made the daemon a swarm member";
 
 interface SwarmInfo {
   state: string;
@@ -87,6 +90,8 @@ async function create(news: Record<string, unknown>): Promise<{ id: string; outs
 
 /** Pulumi's diff of a membership: a new role, address or daemon makes it anew (left first). */
 export function diffSwarm(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  // dockwire 0.2's swarm command: taken over in place (update reads the daemon's membership).
+  if (isLegacyState(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
   const replaces = ["role", "advertiseAddr", "listenAddr", "managerAddr"].filter((f) => !same(olds[f], news[f]));
   if ((olds.connection as { host?: string } | undefined)?.host !== (news.connection as { host?: string } | undefined)?.host)
     replaces.push("connection");
@@ -103,12 +108,23 @@ export const provider = {
   },
   create,
   async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    if (isLegacyState(olds)) {
+      // The 0.2 command marked its stderr when it made the membership (and so must end it).
+      const made = typeof olds.stderr === "string" && olds.stderr.includes(LEGACY_MADE_MARK);
+      const c = connOf(news);
+      const s = await swarmInfo(c);
+      if (s.state !== "active") return { outs: (await create(news)).outs };
+      const extra = news.role === "manager" ? await managerOutputs(c) : {};
+      return { outs: { ...news, nodeId: s.nodeId, madeByUs: made, ...extra, stateVersion: DOCKER_STATE_VERSION } };
+    }
     return { outs: { ...olds, joinToken: news.joinToken, connection: news.connection } };
   },
   async read(id: string, props: Record<string, unknown>) {
+    if (isLegacyState(props)) return { id, props };
     const c = connOf(props);
     const s = await swarmInfo(c);
-    if (s.state !== "active" || s.nodeId !== id) return { id: "", props: {} };
+    // A membership taken over from dockwire 0.2 keeps that resource's id: compare node ids.
+    if (s.state !== "active" || s.nodeId !== (props.nodeId ?? id)) return { id: "", props: {} };
     const extra = props.role === "manager" && s.isManager ? await managerOutputs(c) : {};
     const outs = { ...props, ...extra };
     const inputs = Object.fromEntries(

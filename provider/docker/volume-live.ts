@@ -15,8 +15,10 @@ import {
   changedFields,
   connOf,
   describe,
+  isLegacyState,
   labelList,
   labelMap,
+  legacyChanges,
   same,
   targetOfConn,
 } from "./common";
@@ -57,6 +59,10 @@ function flatten(v: Docker.VolumeInspectInfo, state: Record<string, unknown>): R
 
 /** Pulumi's diff of a volume: any change replaces it. */
 export function diffVolume(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  if (isLegacyState(olds)) {
+    // A volume of @pulumi/docker (dockwire 0.2): taken over in place when it matches.
+    return { changes: true, replaces: legacyChanges(olds, news, ["name", "driver", "driverOpts"]), deleteBeforeReplace: true };
+  }
   const withDefaults = (x: Record<string, unknown>) => ({
     ...x,
     driver: x.driver ?? "local",
@@ -100,7 +106,12 @@ export const provider = {
     if (!v) throw new Error(`dockwire: ${describe("volume", name)} was created on ${hostOf(c)} but is not there afterwards`);
     return { id: v.Name, outs: flatten(v, news) };
   },
-  async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+  async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    if (isLegacyState(olds)) {
+      const v = await inspect(connOf(news), id);
+      if (!v) throw new Error(`dockwire: ${describe("volume", id)} is gone: run pulumi refresh, then up creates it.`);
+      return { outs: flatten(v, news) };
+    }
     return { outs: { ...olds, connection: news.connection } };
   },
   async read(id: string, props: Record<string, unknown>) {

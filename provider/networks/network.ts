@@ -106,7 +106,7 @@ export abstract class DockwireNetwork extends pulumi.ComponentResource {
         ...(built.connection ? { connection: built.connection } : {}),
         ...(args.adopt ? { adopt: args.adopt === true ? built.spec.name : args.adopt } : {}),
       },
-      { parent: this, dependsOn, aliases: [{ type: "docker:index/network:Network" }] },
+      { parent: this, dependsOn },
     );
     this.networkName = this.network.name;
     this.networkId = this.network.networkId;

@@ -88,7 +88,8 @@ export class Swarm extends pulumi.ComponentResource {
         advertiseAddr: args.advertiseAddr,
         ...(args.listenAddr ? { listenAddr: args.listenAddr } : {}),
       },
-      { parent: this },
+      // dockwire 0.2 made the membership with a @pulumi/command Command of the same name.
+      { parent: this, aliases: [{ type: "command:local:Command" }] },
     );
     this.managerNodeId = manager.nodeId;
     this.workerToken = pulumi.secret(manager.workerToken);
@@ -102,7 +103,7 @@ export class Swarm extends pulumi.ComponentResource {
           joinToken: manager.workerToken,
           ...(w.advertiseAddr ? { advertiseAddr: w.advertiseAddr } : {}),
         },
-        { parent: this, dependsOn: [manager] },
+        { parent: this, dependsOn: [manager], aliases: [{ type: "command:local:Command" }] },
       );
       this.workerNodeIds[w.name] = joined.nodeId;
     }

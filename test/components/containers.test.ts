@@ -384,7 +384,8 @@ test.serial("Swarm: init on the manager, a secret token, one join per worker", a
         replaceOnChanges: [],
         deleteBeforeReplace: false,
         additionalSecretOutputs: ["connection", "workerToken", "joinToken"],
-        aliases: [],
+        // dockwire 0.2 made each membership with a @pulumi/command Command of the same name.
+        aliases: [{ parentUrn: parent, type: "command:local:Command" }],
       },
       name,
     );

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ExecutionContext } from "ava";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { AppContainer, BridgeNetwork, ContainerExec, DockerImage, DockerVolume, contextDigest } from "../../provider";
+import { AppContainer, BridgeNetwork, ContainerExec, DockerHost, DockerImage, DockerVolume, Swarm, contextDigest } from "../../provider";
 import { TestStack, collect, engineStack, engineTest, expectFailure, expectQuietPreview, refreshChanges, upOutputs } from "./lib/engine";
 import { docker, dockerJson, images, run, uniqueName } from "./lib/exec";
 import { labDocker, labHostDown, labHostUp } from "./lib/labhost";
@@ -406,5 +406,44 @@ engineTest(
     await ts.stack.destroy({ onOutput: collect(ts) });
     await docker(["rmi", image]);
     t.deepEqual(diffSnapshots(before, await snapshot()), []);
+  },
+);
+
+engineTest(
+  "Swarm through the Engine API on a lab daemon: init, quiet re-preview, a swarm left by hand found by refresh and made again by up, destroy leaves it; a daemon already in a swarm before up stays in it after destroy",
+  PIECES,
+  async (t) => {
+    const lab = await labHostUp(t, 22);
+    const state = () => labDocker(lab, ["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+    const addr = `10.99.${lab.x}.2`;
+    const program = async () => {
+      const host = new DockerHost("lab", { host: lab.dockerHost });
+      const s = new Swarm("sw", { manager: host, advertiseAddr: addr });
+      return { node: s.managerNodeId };
+    };
+    const ts = await engineStack(t, program);
+    const out = await upOutputs(ts);
+    t.is(await state(), "active");
+    t.is(await labDocker(lab, ["info", "--format", "{{.Swarm.NodeID}}"]), String(out.node));
+    await expectQuietPreview(t, ts);
+
+    await labDocker(lab, ["swarm", "leave", "--force"]);
+    t.is((await refreshChanges(ts)).delete, 1, "refresh finds the membership gone");
+    t.deepEqual(await previewSteps(t, ts), ["create sw-init"]);
+    await upOutputs(ts);
+    t.is(await state(), "active", "up made the swarm again");
+    await expectQuietPreview(t, ts);
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    t.is(await state(), "inactive", "destroy leaves the swarm this stack made");
+
+    // A daemon that was a swarm member before: up finds it active and destroy leaves it so.
+    await labDocker(lab, ["swarm", "init", "--advertise-addr", addr]);
+    const before = await labDocker(lab, ["info", "--format", "{{.Swarm.NodeID}}"]);
+    const other = await engineStack(t, program);
+    t.is(String((await upOutputs(other)).node), before);
+    await other.stack.destroy({ onOutput: collect(other) });
+    t.is(await state(), "active", "a swarm the stack did not make is left as it was");
+    await labDocker(lab, ["swarm", "leave", "--force"]);
+    await labHostDown(lab.name);
   },
 );
