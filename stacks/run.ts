@@ -9,7 +9,7 @@
  * is written into the work tree either way (the stack folder's own `Pulumi.<stack>.yaml`,
  * which `pulumi` writes on `stack init`, is gitignored).
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
@@ -85,6 +85,9 @@ async function main(): Promise<void> {
     // settings it is given into its workDir, which must never be the tracked stack folder.
     const workDir = path.join(repo, ".dockwire", "inline", name);
     mkdirSync(workDir, { recursive: true });
+    // The stack's config, where `pulumi config set` in the stack folder wrote it, holds here too.
+    const folderConfig = path.join(repo, "stacks", name, `Pulumi.${stackName}.yaml`);
+    if (existsSync(folderConfig)) copyFileSync(folderConfig, path.join(workDir, `Pulumi.${stackName}.yaml`));
     process.stderr.write(`run.js: no Node.js language host here; running the ${name} program inline (workspace ${workDir})\n`);
     stack = await LocalWorkspace.createOrSelectStack(
       { stackName, projectName: name, program: entry.program },

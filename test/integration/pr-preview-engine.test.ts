@@ -3,7 +3,7 @@
 // in for the team's shared backend) and a secret in its config; a second checkout, the pull
 // request, changes the subnet, the nodes' static addresses and their published ports in the
 // stack's config; then exactly what the workflow runs (scripts/pr-preview.sh), against a
-// stand-in daemon that only answers pings. Pulumi's diff must show that change and nothing else, the
+// stand-in daemon that answers pings only and records what it is asked. Pulumi's diff must show that change and nothing else, the
 // address plan must show it before and after, and no secret may appear in anything printed.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as http from "node:http";
@@ -16,7 +16,7 @@ import { dockerHost, images, run, uniqueName } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 import { portBlock } from "./lib/wait";
 
-const STACK_PIECES = ["pulumi-language-nodejs", "pulumi-resource-docker", "pulumi-resource-command"];
+const STACK_PIECES = ["pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
 const SECRET = `s3cr3t-${process.pid}-value`;
 const PASSPHRASE = `pass-${process.pid}-phrase`;
 
@@ -43,7 +43,7 @@ async function editStackFile(file: string, values: Record<string, string>): Prom
 }
 
 engineTest(
-  "pull-request preview: the workflow's commands against a deployed redis-cluster show exactly the subnet, address and port change, before and after; the daemon is only pinged; no secret printed",
+  "pull-request preview: the workflow's commands against a deployed redis-cluster show exactly the subnet, address and port change, before and after; the daemon is only read, never written; no secret printed",
   STACK_PIECES,
   async (t) => {
     const before = await snapshot();
@@ -88,8 +88,9 @@ engineTest(
     await writeFile(path.join(dir(pr), stackFile), await editStackFile(path.join(dir(main), stackFile), changed));
 
     // The workflow's step. The daemon it sees is a stand-in at the same DOCKER_HOST that answers
-    // pings and records every request: the docker provider pings when it configures, and a
-    // preview must read nothing else (CI gets a daemon of its own, never the deployed host).
+    // pings only and records every request: a network's preview check lists the daemon's
+    // networks when it can (here it cannot, and the preview goes on without), and a preview
+    // must never write (CI gets a daemon of its own, never the deployed host).
     const sock = dockerHost().replace(/^unix:\/\//, "");
     const standIn = await mkdtemp(path.join(tmpdir(), "dw-pr-sock-"));
     const requests: string[] = [];
@@ -110,9 +111,10 @@ engineTest(
     });
     const script = `mount --bind ${JSON.stringify(standIn)} ${JSON.stringify(path.dirname(sock))} && exec bash scripts/pr-preview.sh redis-cluster ${JSON.stringify(out)}`;
     const res = await run("unshare", ["-m", "--propagation", "private", "sh", "-c", script], { cwd: pr, env, timeoutMs: 300_000 });
-    t.true(
-      requests.length > 0 && requests.every((r) => / \/_ping$/.test(r)),
-      `the preview asked the daemon for more than a ping: ${JSON.stringify(requests)}`,
+    t.deepEqual(
+      [...new Set(requests)].sort(),
+      ["GET /networks"],
+      `the preview asked the daemon for more than the network list: ${JSON.stringify(requests)}`,
     );
     const printed = res.stdout + res.stderr;
 
@@ -130,16 +132,18 @@ engineTest(
       ["cluster-create", "redis", ...nodes].sort(),
       JSON.stringify(changedSteps.map((s) => [s.op, s.urn])),
     );
-    t.is(byName["redis"].urn.includes("docker:index/network:Network"), true);
+    t.is(byName["redis"].urn.includes("pulumi-nodejs:dynamic/dockwire:DockerNetwork"), true);
     t.deepEqual(fieldsOf(byName["redis"]), ["ipamConfigs"], JSON.stringify(byName["redis"].newState));
     for (const n of nodes) {
-      t.regex(byName[n].urn, /docker:index\/container:Container::/);
+      t.regex(byName[n].urn, /pulumi-nodejs:dynamic\/dockwire:DockerContainer::/);
       // uploads: the node's redis.conf announces its address.
       t.deepEqual(fieldsOf(byName[n]), ["networksAdvanced", "ports", "uploads"], JSON.stringify(byName[n].newState));
     }
-    // create: its `--cluster create` names the nodes' addresses; triggers: the addresses and node ids.
-    t.deepEqual(fieldsOf(byName["cluster-create"]), ["create", "triggers"], JSON.stringify(byName["cluster-create"].newState));
-    t.deepEqual(preview.changeSummary, { replace: 8, same: 14 });
+    // command: its `--cluster create` names the nodes' addresses; triggers: the addresses and node ids.
+    // The command runs again in place (an exec leaves nothing to replace).
+    t.deepEqual(fieldsOf(byName["cluster-create"]), ["command", "triggers"], JSON.stringify(byName["cluster-create"].newState));
+    t.is(byName["cluster-create"].op, "update");
+    t.deepEqual(preview.changeSummary, { replace: 7, update: 1, same: 14 });
     const diff = await readFile(path.join(out, "diff.txt"), "utf8");
     t.regex(diff, /172\.40\.0\.0\/16/);
     t.regex(diff, /172\.40\.0\.0\/24/);

@@ -13,7 +13,7 @@ const gitStatus = async () => (await run("git", ["status", "--porcelain"], { cwd
 
 engineTest(
   "npm run up then npm run down: cluster_state:ok printed, the daemon as it was, the work tree unchanged",
-  ["pulumi-language-nodejs", "pulumi-resource-docker", "pulumi-resource-command"],
+  ["pulumi-resource-pulumi-nodejs"],
   async (t) => {
     const before = await snapshot();
     const tree = await gitStatus();
