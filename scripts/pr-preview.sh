@@ -6,12 +6,13 @@
 #
 #   bash scripts/pr-preview.sh STACK OUTDIR
 #
-# Needs: `pulumi` on PATH with the docker and command plugins; the backend in
+# Needs: `pulumi` on PATH (and its dynamic-provider launcher); the backend in
 # PULUMI_BACKEND_URL (a file:// folder, an object store such as s3://..., or Pulumi Cloud
 # with PULUMI_ACCESS_TOKEN); the passphrase of the stack's secrets in
 # PULUMI_CONFIG_PASSPHRASE; the stack name in DOCKWIRE_STACK (default dev); dist/ built.
-# DOCKER_HOST must be the value the stack was deployed with: the preview compares with the
-# state and does not connect to the daemon (no refresh), so CI needs no access to the host.
+# DOCKER_HOST: the preview compares with the state (no refresh) and writes nothing; a
+# network's overlap check lists the networks of the daemon there when one answers (the
+# runner's own), so CI needs no access to the deployed host.
 #
 # Writes into OUTDIR: diff.txt (`pulumi preview --diff`), preview.json (`--json`),
 # state.json (`pulumi stack export`: secrets stay encrypted), plan.md, plan.svg, plan.txt and
