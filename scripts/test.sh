@@ -74,7 +74,7 @@ for layer in "${layers[@]}"; do
   f=$(grep -cE '^ +✘ ' "$log" || true)
   s=$(grep -cE '^ +- \[skip\] ' "$log" || true)
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-  # Tests titled "engine: ..." need the language host or provider plugins (test/integration/lib/engine.ts).
+  # Tests titled "engine: ..." run through the real engine and name the toolchain pieces they need (test/integration/lib/engine.ts).
   engine_ran=$((engine_ran + $(grep -cE '^ +✔ .*engine: ' "$log" || true) + $(grep -cE '^ +✘ .*engine: ' "$log" || true)))
   engine_skipped=$((engine_skipped + $(grep -cE '^ +- \[skip\] .*engine: ' "$log" || true)))
   engine_why+=$'\n'$(grep -E '^ +- \[skip\] .*engine: ' "$log" | grep -oE 'needs pulumi[a-z0-9-]*(, pulumi[a-z0-9-]*)*' | grep -oE 'pulumi[a-z0-9-]*' || true)
@@ -107,7 +107,7 @@ else
 fi
 
 echo
-echo "engine tests needing the language host or provider plugins: $engine_ran ran, $engine_skipped skipped"
+echo "engine tests (the real Pulumi engine): $engine_ran ran, $engine_skipped skipped"
 if [ "$engine_skipped" -gt 0 ]; then
   echo "  skipped: between them they need $(echo "$engine_why" | sed '/^$/d' | sort -u | paste -sd, - | sed 's/,/, /g'), which scripts/toolchain.sh could not provide here:"
   bash scripts/toolchain.sh status | sed 's/^/    /'
