@@ -8,7 +8,7 @@ import type { ExecutionContext } from "ava";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { AppContainer, BridgeNetwork, DaemonConfig, DockerHost, IpvlanNetwork, MacvlanNetwork } from "../../provider";
 import { AddressPlan } from "../../provider/ipam";
-import { collect, engineStack, engineTest, expectQuietPreview, refreshChanges, upOutputs } from "./lib/engine";
+import { collect, engineStack, engineTest, expectQuietPreview, mutable, refreshChanges, upOutputs } from "./lib/engine";
 import { docker, dockerJson, images, run, uniqueName } from "./lib/exec";
 import { LabHost, ensureLabImage, labDocker, labHostDown, labHostUp } from "./lib/labhost";
 import { BRIDGE_LAB, SEED_003, bridgeLab, chooseNames, pings, requireRoot, seed003Lab } from "./lib/netns";
@@ -18,18 +18,6 @@ import { makeTlsLab } from "./lib/tls-lab";
 import { get, pickPort, waitFor } from "./lib/wait";
 
 const DYNAMIC = ["pulumi-resource-pulumi-nodejs"];
-
-/** A program whose shape a test changes between ups (the engine re-runs it each time). */
-function mutable<T>(initial: T): {
-  value: T;
-  program: (build: (v: T) => Record<string, unknown>) => () => Promise<Record<string, unknown>>;
-} {
-  const box = {
-    value: initial,
-    program: (build: (v: T) => Record<string, unknown>) => async () => build(box.value),
-  };
-  return box;
-}
 
 const inspectNet = async (name: string) => (await dockerJson<any[]>(["network", "inspect", name]))[0];
 

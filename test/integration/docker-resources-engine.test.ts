@@ -10,7 +10,17 @@ import * as path from "node:path";
 import type { ExecutionContext } from "ava";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { AppContainer, BridgeNetwork, ContainerExec, DockerHost, DockerImage, DockerVolume, Swarm, contextDigest } from "../../provider";
-import { TestStack, collect, engineStack, engineTest, expectFailure, expectQuietPreview, refreshChanges, upOutputs } from "./lib/engine";
+import {
+  TestStack,
+  collect,
+  engineStack,
+  engineTest,
+  expectFailure,
+  expectQuietPreview,
+  refreshChanges,
+  upOutputs,
+  mutable,
+} from "./lib/engine";
 import { docker, dockerJson, images, run, uniqueName } from "./lib/exec";
 import { labDocker, labHostDown, labHostUp } from "./lib/labhost";
 import { startRegistry } from "./lib/registry";
@@ -18,12 +28,6 @@ import { diffSnapshots, snapshot } from "./lib/residue";
 import { pickPort } from "./lib/wait";
 
 const PIECES = ["pulumi-resource-pulumi-nodejs"];
-
-/** A program whose shape a test changes between ups (the engine re-runs it each time). */
-function mutable<T>(initial: T) {
-  const box = { value: initial, program: (build: (v: T) => Record<string, unknown>) => async () => build(box.value) };
-  return box;
-}
 
 /** `op name [replace keys]` of every step a preview proposes other than `same`, sorted. */
 async function previewSteps(t: ExecutionContext, ts: TestStack): Promise<string[]> {

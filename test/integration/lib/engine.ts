@@ -151,6 +151,18 @@ export function redisClusterTestConfig(prefix: string, subnet: string, base: num
   return { prefix, image, subnet, clientPortBase: String(base), busPortBase: String(base + 10) };
 }
 
+/** A program whose shape a test changes between ups (the engine re-runs it each time): set `value`, then up. */
+export function mutable<T>(initial: T): {
+  value: T;
+  program: (build: (v: T) => Record<string, unknown>) => () => Promise<Record<string, unknown>>;
+} {
+  const box = {
+    value: initial,
+    program: (build: (v: T) => Record<string, unknown>) => async () => build(box.value),
+  };
+  return box;
+}
+
 /** Sets stack config values (`pulumi config set KEY VALUE` for each). */
 export async function setConfig(ts: TestStack, config: Record<string, string>): Promise<void> {
   await ts.stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
