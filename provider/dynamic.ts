@@ -20,14 +20,16 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The dynamic provider for the implementation module at `distPath` (relative to the
- * package's `dist/provider`, without extension, e.g. `netns/live`), exporting `provider`.
+ * The provider object of the shim: `load()` finds the implementation module as described
+ * above, on first use. Self-contained on purpose: {@link shimProviderText} writes this
+ * function's own source into the state, where it runs in the dynamic-provider process with
+ * only `require` and `process` at hand (no imports of this file, no helpers of the compiler).
  */
-export function shimProvider(distPath: string): pulumi.dynamic.ResourceProvider {
-  const absolute = path.join(__dirname, distPath);
+function shimFactory(absolute: string, distPath: string): pulumi.dynamic.ResourceProvider {
   type Impl = Record<string, (...a: unknown[]) => Promise<unknown>>;
+  let impl: Impl | undefined;
   const load = (): Impl => {
-    // Runs in the dynamic-provider process: only `require` and what it loads are at hand.
+    if (impl) return impl;
     /* eslint-disable @typescript-eslint/no-require-imports */
     const tries: string[] = [];
     const attempt = (p: string): Impl | undefined => {
@@ -41,7 +43,7 @@ export function shimProvider(distPath: string): pulumi.dynamic.ResourceProvider 
       }
     };
     const found = attempt(absolute) ?? attempt(`dockwire/dist/provider/${distPath}`);
-    if (found) return found;
+    if (found) return (impl = found);
     const nodePath = require("node:path") as typeof import("node:path");
     const fs = require("node:fs") as typeof import("node:fs");
     let dir = process.cwd();
@@ -50,7 +52,7 @@ export function shimProvider(distPath: string): pulumi.dynamic.ResourceProvider 
         const pkg = JSON.parse(fs.readFileSync(nodePath.join(dir, "package.json"), "utf8")) as { name?: unknown };
         if (pkg.name === "dockwire") {
           const p = attempt(nodePath.join(dir, "dist", "provider", distPath));
-          if (p) return p;
+          if (p) return (impl = p);
           break;
         }
       } catch {
@@ -71,4 +73,33 @@ export function shimProvider(distPath: string): pulumi.dynamic.ResourceProvider 
     update: (id, olds, news) => load().update(id, olds, news) as Promise<pulumi.dynamic.UpdateResult>,
     delete: (id, props) => load().delete(id, props) as Promise<void>,
   };
+}
+
+/**
+ * The dynamic provider for the implementation module at `distPath` (relative to the
+ * package's `dist/provider`, without extension, e.g. `netns/live`), exporting `provider`,
+ * for `pulumi.dynamic.Resource` (which serializes it from its closure).
+ */
+export function shimProvider(distPath: string): pulumi.dynamic.ResourceProvider {
+  return shimFactory(path.join(__dirname, distPath), distPath);
+}
+
+const texts = new Map<string, string>();
+
+/**
+ * The same shim as the text a dynamic resource keeps in `__provider`, as
+ * `pulumi.dynamic.Resource` would write it (a module whose `handler()` gives the provider),
+ * but written directly from {@link shimFactory}'s source instead of serialized from a closure.
+ * Pulumi's closure serialization costs a program 0.2-0.4 s before its first dynamic resource
+ * can register (it loads the TypeScript compiler and opens an inspector session), and so
+ * delays the start of the dynamic-provider process by as much on every preview, up and destroy.
+ */
+export function shimProviderText(distPath: string): string {
+  let text = texts.get(distPath);
+  if (!text) {
+    const args = [JSON.stringify(path.join(__dirname, distPath)), JSON.stringify(distPath)].join(", ");
+    text = `exports.handler = function () {\n  return (${shimFactory.toString()})(${args});\n};\n`;
+    texts.set(distPath, text);
+  }
+  return text;
 }

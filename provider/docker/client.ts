@@ -59,6 +59,23 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 const clients = new Map<string, Docker>();
 
 /**
+ * docker-modem fills every option it is not given from DOCKER_HOST, DOCKER_TLS_VERIFY and
+ * DOCKER_CERT_PATH of the process: a unix-socket client would then talk to DOCKER_HOST's
+ * tcp or ssh daemon. Every such option is given, as undefined where it does not apply.
+ */
+const NO_ENV_DEFAULTS = {
+  socketPath: undefined,
+  host: undefined,
+  port: undefined,
+  protocol: undefined,
+  username: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+  sshOptions: undefined,
+} as unknown as Docker.DockerOptions;
+
+/**
  * A dockerode client for a connection (cached per connection for the life of the process).
  * Refuses plain TCP without `allowInsecure`, as DockerHost does at preview.
  */
@@ -71,10 +88,11 @@ export function dockerFor(c: EngineConnection | undefined): Docker {
   let client: Docker;
   switch (ep.kind) {
     case "unix":
-      client = new Docker({ socketPath: ep.path, timeout: DEFAULT_TIMEOUT_MS });
+      client = new Docker({ ...NO_ENV_DEFAULTS, socketPath: ep.path, timeout: DEFAULT_TIMEOUT_MS });
       break;
     case "tcp":
       client = new Docker({
+        ...NO_ENV_DEFAULTS,
         host: ep.host,
         port: ep.port,
         protocol: conn.tls ? "https" : "http",
@@ -85,6 +103,7 @@ export function dockerFor(c: EngineConnection | undefined): Docker {
     case "ssh": {
       const pinned = conn.sshHostKey?.trim().split(/\s+/)[1];
       client = new Docker({
+        ...NO_ENV_DEFAULTS,
         protocol: "ssh",
         host: ep.host,
         port: ep.port,
@@ -150,14 +169,19 @@ export function explain(e: unknown, what: string, host: string): DockerApiError 
     hint = ` (${String(code)}): no Docker daemon answers at ${host}; start it, or point DOCKER_HOST / the DockerHost at a running daemon`;
     return new DockerApiError(`dockwire: ${what} on ${host} failed${hint}`, status);
   }
-  if (code === "ETIMEDOUT" || code === "ECONNRESET" || /timeout/i.test(msg)) {
-    hint = ": the daemon did not answer in time; check that it is up and reachable, then run again";
-  } else if (/certificate|SSL|TLS|EPROTO/i.test(msg) || (typeof code === "string" && code.startsWith("ERR_TLS"))) {
-    hint = ": TLS failed; check the DockerHost's tls.caPem, certPem and keyPem against the daemon's certificate";
-  } else if (/All configured authentication methods failed|handshake|host key/i.test(msg)) {
-    hint = ": SSH failed; check the user, the key (sshPrivateKey or the agent) and, when pinned, the host key";
-  } else if (status === 409) {
+  if (status === 409) {
+    // Before the word checks below: a conflict's message holds the object's name, which may
+    // itself contain "tls", "ssl" or "timeout".
     hint = ": an object of that name exists already on the daemon; remove it, give this one another name, or adopt the existing one";
+  } else if (code === "ETIMEDOUT" || code === "ECONNRESET" || (status === undefined && /timeout/i.test(msg))) {
+    hint = ": the daemon did not answer in time; check that it is up and reachable, then run again";
+  } else if (
+    status === undefined &&
+    (/certificate|SSL|TLS|EPROTO/i.test(msg) || (typeof code === "string" && code.startsWith("ERR_TLS")))
+  ) {
+    hint = ": TLS failed; check the DockerHost's tls.caPem, certPem and keyPem against the daemon's certificate";
+  } else if (status === undefined && /All configured authentication methods failed|handshake|host key/i.test(msg)) {
+    hint = ": SSH failed; check the user, the key (sshPrivateKey or the agent) and, when pinned, the host key";
   }
   return new DockerApiError(`dockwire: ${what} on ${host} failed: ${msg}${hint}`, status);
 }

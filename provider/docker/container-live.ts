@@ -136,8 +136,9 @@ export function observedAttachments(info: Docker.ContainerInspectInfo, want: rea
       IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null;
     };
     const w = wanted.get(name);
-    // The network of the mode (Docker's default bridge) is not an attachment the program manages.
-    if (!w && (name === mode || (mode === "default" && name === "bridge"))) continue;
+    // The built-in network of the mode (Docker's default bridge, host, none) is not an
+    // attachment the program manages. (A first user network, which is also the mode, is one.)
+    if (!w && ["bridge", "host", "none"].includes(name) && name === (mode === "default" ? "bridge" : mode)) continue;
     // Docker adds the short id, and on some paths the host name and the container name, as
     // aliases of its own: they are not drift unless the program asked for them.
     const implicit = new Set(

@@ -7,10 +7,15 @@
 import { createHash } from "node:crypto";
 import { folderEntries } from "./tar";
 
-/** `sha256:HEX` of every file below `dir` (paths and contents). */
+/** `sha256:HEX` of every file below `dir` (paths and contents) and every link (path and target). */
 export function contextDigest(dir: string): string {
   const h = createHash("sha256");
   for (const e of folderEntries(dir)) {
+    if (e.linkTarget !== undefined) {
+      // A link counts by where it points (it is not followed).
+      h.update(`${e.name}\0->${e.linkTarget}\0`);
+      continue;
+    }
     if (e.content === undefined) continue;
     h.update(`${e.name}\0`);
     h.update(e.content.toString("base64"));

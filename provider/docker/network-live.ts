@@ -268,9 +268,17 @@ export function diffNetwork(olds: Record<string, unknown>, news: Record<string, 
     );
     return { changes: true, replaces, deleteBeforeReplace: true };
   }
-  const replaces = changedFields(olds, { ...news, labels: news.labels ?? [] }, NETWORK_FIELDS).filter(
-    (f) => !(f === "labels" && same(olds.labels ?? [], news.labels ?? [])),
-  );
+  // Docker's defaults on both sides: a setting the program stops giving goes back to the
+  // default. Pools the program stops giving are Docker's to pick: the network stays.
+  const withDefaults = (x: Record<string, unknown>) => ({
+    ...x,
+    ipv6: x.ipv6 ?? false,
+    internal: x.internal ?? false,
+    attachable: x.attachable ?? false,
+    options: x.options ?? {},
+    labels: x.labels ?? [],
+  });
+  const replaces = changedFields(withDefaults(olds), withDefaults(news), NETWORK_FIELDS);
   if (targetOfConn(connOf(olds)) !== targetOfConn(connOf(news))) replaces.push("connection");
   if ((olds.owner ?? "") !== (news.owner ?? "")) replaces.push("owner");
   const changes = replaces.length > 0 || !same(connOf(olds), connOf(news));

@@ -12,7 +12,7 @@
  * @module
  */
 import * as pulumi from "@pulumi/pulumi";
-import { shimProvider } from "../dynamic";
+import { shimProviderText } from "../dynamic";
 import type { EngineConnection } from "./client";
 import type { AttachmentState, MountState, PortState } from "./container-live";
 import type { IpamConfigState } from "./network-live";
@@ -48,11 +48,18 @@ export interface DockerResourceArgs {
   adopt?: pulumi.Input<string>;
 }
 
-const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
-function providerFor(module: string): pulumi.dynamic.ResourceProvider {
-  let p = providers.get(module);
-  if (!p) providers.set(module, (p = shimProvider(`docker/${module}`)));
-  return p;
+/**
+ * What `pulumi.dynamic.Resource` registers, without its closure serialization: type
+ * `pulumi-nodejs:dynamic/dockwire:TYPE` (served by the dynamic-provider launcher, as any
+ * dynamic resource), with `__provider` the text of dockwire's shim for the implementation
+ * module (see `shimProviderText` in ../dynamic: the same kind of module text, written
+ * directly; the dynamic-provider host loads it the same way, and a state written by either
+ * reads the same: the host takes no action when that text changes).
+ */
+abstract class DockerDynamicResource extends pulumi.CustomResource {
+  protected constructor(module: string, type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+    super(`pulumi-nodejs:dynamic/dockwire:${type}`, name, { ...props, __provider: shimProviderText(`docker/${module}`) }, opts);
+  }
 }
 
 /** The owner label value of the running program (`PROJECT/STACK`). */
@@ -104,7 +111,7 @@ export interface DockerNetworkArgs extends DockerResourceArgs {
 }
 
 /** A Docker network on the Engine API (dockwire's own resource). */
-export class DockerNetwork extends pulumi.dynamic.Resource {
+export class DockerNetwork extends DockerDynamicResource {
   /** The network name. */
   declare public readonly name: pulumi.Output<string>;
   /** The network id on the daemon. */
@@ -114,7 +121,8 @@ export class DockerNetwork extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DockerNetworkArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerFor("network-live"),
+      "network-live",
+      "DockerNetwork",
       name,
       inputsOf(args as DockerNetworkArgs & Record<string, unknown>, {
         owner: programOwner(),
@@ -122,8 +130,6 @@ export class DockerNetwork extends pulumi.dynamic.Resource {
         assignedSubnets: undefined,
       }),
       withAliases(withConnection(args, opts), "docker:index/network:Network"),
-      "dockwire",
-      "DockerNetwork",
     );
   }
 }
@@ -165,7 +171,7 @@ export interface DockerContainerArgs extends DockerResourceArgs {
 }
 
 /** A Docker container on the Engine API (dockwire's own resource). */
-export class DockerContainer extends pulumi.dynamic.Resource {
+export class DockerContainer extends DockerDynamicResource {
   declare public readonly name: pulumi.Output<string>;
   /** Whether it runs (after refresh: whether it ran then). */
   declare public readonly running: pulumi.Output<boolean>;
@@ -179,7 +185,8 @@ export class DockerContainer extends pulumi.dynamic.Resource {
   constructor(name: string, args: DockerContainerArgs, opts?: pulumi.CustomResourceOptions) {
     const secret = args.registryAuth !== undefined ? { registryAuth: pulumi.secret(args.registryAuth) } : {};
     super(
-      providerFor("container-live"),
+      "container-live",
+      "DockerContainer",
       name,
       {
         ...inputsOf(args as DockerContainerArgs & Record<string, unknown>, {
@@ -191,8 +198,6 @@ export class DockerContainer extends pulumi.dynamic.Resource {
         ...secret,
       },
       withAliases(withConnection(args, opts, args.registryAuth !== undefined ? ["registryAuth"] : []), "docker:index/container:Container"),
-      "dockwire",
-      "DockerContainer",
     );
   }
 }
@@ -209,18 +214,17 @@ export interface DockerVolumeArgs extends DockerResourceArgs {
 }
 
 /** A Docker volume on the Engine API (dockwire's own resource). */
-export class DockerVolume extends pulumi.dynamic.Resource {
+export class DockerVolume extends DockerDynamicResource {
   declare public readonly name: pulumi.Output<string>;
   declare public readonly mountpoint: pulumi.Output<string>;
 
   constructor(name: string, args: DockerVolumeArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerFor("volume-live"),
+      "volume-live",
+      "DockerVolume",
       name,
       inputsOf(args as DockerVolumeArgs & Record<string, unknown>, { owner: programOwner(), mountpoint: undefined }),
       withAliases(withConnection(args, opts), "docker:index/volume:Volume"),
-      "dockwire",
-      "DockerVolume",
     );
   }
 }
@@ -243,19 +247,18 @@ export interface DockerImageArgs {
 }
 
 /** An image built on the daemon from a local folder (dockwire's own resource); removed with the stack. */
-export class DockerImage extends pulumi.dynamic.Resource {
+export class DockerImage extends DockerDynamicResource {
   declare public readonly name: pulumi.Output<string>;
   /** The built image's id (`sha256:...`). */
   declare public readonly imageId: pulumi.Output<string>;
 
   constructor(name: string, args: DockerImageArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerFor("image-live"),
+      "image-live",
+      "DockerImage",
       name,
       inputsOf(args as DockerImageArgs & Record<string, unknown>, { imageId: undefined }),
       withConnection(args, opts),
-      "dockwire",
-      "DockerImage",
     );
   }
 }
@@ -278,19 +281,18 @@ export interface ContainerExecArgs {
 }
 
 /** A command run in a container on create and when its command or triggers change (dockwire's own resource). */
-export class ContainerExec extends pulumi.dynamic.Resource {
+export class ContainerExec extends DockerDynamicResource {
   /** The last run's standard output (trailing newline dropped). */
   declare public readonly stdout: pulumi.Output<string>;
   declare public readonly stderr: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerExecArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerFor("exec-live"),
+      "exec-live",
+      "ContainerExec",
       name,
       inputsOf(args as ContainerExecArgs & Record<string, unknown>, { stdout: undefined, stderr: undefined }),
       withConnection(args, opts),
-      "dockwire",
-      "ContainerExec",
     );
   }
 }
@@ -313,7 +315,7 @@ export interface SwarmNodeArgs {
 }
 
 /** One daemon's membership of a swarm (dockwire's own resource). */
-export class SwarmNode extends pulumi.dynamic.Resource {
+export class SwarmNode extends DockerDynamicResource {
   declare public readonly nodeId: pulumi.Output<string>;
   /** The worker join token (manager only; secret). */
   declare public readonly workerToken: pulumi.Output<string>;
@@ -327,6 +329,6 @@ export class SwarmNode extends pulumi.dynamic.Resource {
       madeByUs: undefined,
     });
     if (args.joinToken !== undefined) inputs.joinToken = pulumi.secret(args.joinToken);
-    super(providerFor("swarm-live"), name, inputs, withConnection(args, opts, ["workerToken", "joinToken"]), "dockwire", "SwarmNode");
+    super("swarm-live", "SwarmNode", name, inputs, withConnection(args, opts, ["workerToken", "joinToken"]));
   }
 }

@@ -95,7 +95,9 @@ export function diffSwarm(olds: Record<string, unknown>, news: Record<string, un
   const replaces = ["role", "advertiseAddr", "listenAddr", "managerAddr"].filter((f) => !same(olds[f], news[f]));
   if ((olds.connection as { host?: string } | undefined)?.host !== (news.connection as { host?: string } | undefined)?.host)
     replaces.push("connection");
-  return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+  // A rotated key or certificate for the same daemon, or a new token: kept by an update.
+  const secrets = !same(connOf(olds), connOf(news)) || !same(olds.joinToken, news.joinToken);
+  return { changes: replaces.length > 0 || secrets, replaces, deleteBeforeReplace: true };
 }
 
 /** The provider object the dynamic-provider host calls (see `../dynamic`). */

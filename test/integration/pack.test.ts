@@ -54,15 +54,18 @@ setTimeout(() => process.stdout.write(JSON.stringify(seen)), 200);
   const seen = JSON.parse((await run("node", ["mocks.js"], { timeoutMs: 30_000, cwd: dir })).stdout) as [string, string, any][];
   // Registration is asynchronous: compare as a set, then look each resource up.
   t.deepEqual(seen.map(([type, name]) => `${type} ${name}`).sort(), [
-    "docker:index/container:Container web",
-    "docker:index/network:Network mynet",
     "dockwire:containers:AppContainer web",
     "dockwire:networks:BridgeNetwork mynet",
+    "pulumi-nodejs:dynamic/dockwire:DockerContainer web",
+    "pulumi-nodejs:dynamic/dockwire:DockerNetwork mynet",
   ]);
   const inputs = (type: string) => seen.find(([ty]) => ty === type)![2];
-  t.deepEqual(inputs("docker:index/network:Network").ipamConfigs, [{ subnet: "192.168.0.0/16", gateway: "192.168.0.1" }]);
-  t.deepEqual(inputs("docker:index/container:Container").ports, [{ internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
-  t.deepEqual(inputs("docker:index/container:Container").networksAdvanced, [{ name: "mynet", aliases: ["web"] }]);
+  t.deepEqual(inputs("pulumi-nodejs:dynamic/dockwire:DockerNetwork").ipamConfigs, [{ subnet: "192.168.0.0/16", gateway: "192.168.0.1" }]);
+  t.deepEqual(inputs("pulumi-nodejs:dynamic/dockwire:DockerContainer").ports, [
+    { internal: 80, external: 8080, ip: "127.0.0.1", protocol: "tcp" },
+  ]);
+  t.is(inputs("pulumi-nodejs:dynamic/dockwire:DockerContainer").networksAdvanced[0].name, "mynet");
+  t.deepEqual(inputs("pulumi-nodejs:dynamic/dockwire:DockerContainer").networksAdvanced[0].aliases, ["web"]);
   const dts = await readFile(path.join(dir, "node_modules", "dockwire", "dist", "provider", "networks", "bridge.d.ts"), "utf8");
   t.regex(dts, /export declare class BridgeNetwork/);
 
@@ -96,7 +99,8 @@ const pulumi = require("@pulumi/pulumi");
   );
 
   // 3. The package ships the host scripts its own resources run, and they work from an
-  // installed copy: a NetworkNamespace up, read back by refresh, and destroyed.
+  // installed copy (its dependencies, dockerode among them, from the package's own
+  // manifest): a NetworkNamespace and a BridgeNetwork up, read back by refresh, and destroyed.
   const listing = await run("tar", ["-tzf", tarball], { timeoutMs: 30_000 });
   for (const f of ["netns-observe.sh", "netns-fix.sh", "daemon-read.sh"]) t.true(listing.stdout.includes(`package/provider/sh/${f}`), f);
   if (!toolchainHas("pulumi-resource-pulumi-nodejs") || process.getuid?.() !== 0) {
@@ -109,7 +113,11 @@ const pulumi = require("@pulumi/pulumi");
     `const { LocalWorkspace, PulumiCommand } = require("@pulumi/pulumi/automation");
 (async () => {
   const cmd = await PulumiCommand.get({ root: process.env.DOCKWIRE_PULUMI_ROOT, skipVersionCheck: true });
-  const program = async () => { const { netns } = require("dockwire"); new netns.NetworkNamespace("lab", { name: ${JSON.stringify(ns)} }); };
+  const program = async () => {
+    const { netns, BridgeNetwork } = require("dockwire");
+    new netns.NetworkNamespace("lab", { name: ${JSON.stringify(ns)} });
+    new BridgeNetwork("net", { networkName: ${JSON.stringify(ns)}, subnet: "10.187.0.0/24" });
+  };
   const stack = await LocalWorkspace.createOrSelectStack({ stackName: "netns${process.pid}", projectName: "consumer", program },
     { pulumiCommand: cmd, workDir: __dirname, projectSettings: { name: "consumer", runtime: "nodejs", backend: { url: process.env.PULUMI_BACKEND_URL } } });
   try {
@@ -124,7 +132,9 @@ const pulumi = require("@pulumi/pulumi");
 `,
   );
   t.teardown(() => run("ip", ["netns", "del", ns]).catch(() => undefined));
+  t.teardown(() => run("docker", ["network", "rm", ns]).catch(() => undefined));
   const installed = await run("node", ["netns.js"], { timeoutMs: 180_000, cwd: dir });
-  t.is(installed.stdout.trim(), 'UP {"create":3} REFRESH {"same":3}');
+  t.is(installed.stdout.trim(), 'UP {"create":5} REFRESH {"same":5}');
   t.false((await run("ip", ["netns", "list"])).stdout.includes(ns), "destroyed");
+  t.false((await run("docker", ["network", "ls", "--format", "{{.Name}}"])).stdout.includes(ns), "the network is destroyed");
 });
