@@ -61,8 +61,8 @@ declare -A REPORTED=([pulumi]=$PULUMI_VERSION [pulumi-language-nodejs]=$PULUMI_V
   [pulumi-resource-docker]=v4.11.2 [pulumi-resource-command]=v1.2.1)
 # Why an optional piece is wanted (status and build say it when the piece is missing).
 declare -A ROLE=([pulumi-language-nodejs]="only \`pulumi up\` in a stack folder needs it"
-  [pulumi-resource-docker]="only the interoperability test with the docker and command providers needs it"
-  [pulumi-resource-command]="only the interoperability test with the docker and command providers needs it")
+  [pulumi-resource-docker]="only programs that mix in @pulumi/docker resources, and the test of that (docker-interop-engine), need it"
+  [pulumi-resource-command]="no dockwire resource or test needs it; listed for programs that mix in @pulumi/command resources")
 
 CACHE=${DOCKWIRE_CACHE:-$HOME/.cache/dockwire}/toolchain
 BIN=$CACHE/pulumi-$PULUMI_VERSION/bin   # PulumiCommand.get({ root }) expects ROOT/bin/pulumi

@@ -49,7 +49,7 @@ const pingOk = async (from: string, to: string) =>
   /1 packets received/.test(await docker(["exec", from, "ping", "-c", "1", "-W", "3", to], { timeoutMs: 15_000 }).catch(String));
 
 engineTest(
-  "DockerContainer changes networks in place: an alias and a static address changed, a network added and removed, all on the running container (same id and start time); env replaces it; a stop and a disconnect by hand found by refresh and put right by up; nothing left",
+  "DockerContainer changes networks in place: an alias and a static address changed, a network added and removed, all on the running container (same id and start time); env replaces it; a stop, a disconnect and a network removed by hand found by refresh and put right by up; nothing left",
   PIECES,
   async (t) => {
     const before = await snapshot();
@@ -119,6 +119,21 @@ engineTest(
     await upOutputs(ts);
     t.is(await docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${tag}-a").IPAddress}}`, web]), "10.191.0.11");
     t.true(await pingOk(box, "www"));
+    await expectQuietPreview(t, ts);
+
+    // A network removed by hand (its containers disconnected first, as Docker requires):
+    // refresh finds it gone and box no longer on it; up makes it again and connects box to
+    // the new network in place.
+    const boxId = (await idAndStart(box)).split(" ")[0];
+    await docker(["network", "disconnect", "-f", `${tag}-b`, box]);
+    await docker(["network", "rm", `${tag}-b`]);
+    t.like(await refreshChanges(ts), { delete: 1, update: 1 });
+    await upOutputs(ts);
+    t.is((await idAndStart(box)).split(" ")[0], boxId, "box is the same container");
+    t.deepEqual(
+      Object.keys((await dockerJson<any[]>(["inspect", box]))[0].NetworkSettings.Networks).sort(),
+      [`${tag}-a`, `${tag}-b`].sort(),
+    );
     await expectQuietPreview(t, ts);
 
     // The environment cannot change on a container: a replacement, named in the preview.

@@ -9,12 +9,11 @@ import type { ExecutionContext } from "ava";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import * as command from "@pulumi/command";
-import * as pulumi from "@pulumi/pulumi";
 import { NetworkNamespace, VethPair, netnsCommands } from "../../provider/netns";
 import { TestStack, collect, engineStack, engineTest, expectQuietPreview, upOutputs } from "./lib/engine";
 import { labHostDown, labHostUp } from "./lib/labhost";
 import { BRIDGE_LAB, SEED_000, bridgeLab, chooseNames, ip, namespaces, pings, requireRoot, seed000Lab } from "./lib/netns";
+import { run } from "./lib/exec";
 import { diffSnapshots, snapshot } from "./lib/residue";
 import { startLabSshd } from "./lib/ssh-lab";
 
@@ -246,26 +245,27 @@ engineTest(
 );
 
 engineTest(
-  "netns upgrade from dockwire 0.1: a namespace managed by a @pulumi/command Command is taken over in place by alias (its contents kept), then destroyed",
-  [...DYNAMIC, "pulumi-resource-command"],
+  "netns upgrade from dockwire 0.1: a namespace managed by a @pulumi/command Command is taken over in place by alias (its contents kept), with no command plugin, then destroyed",
+  DYNAMIC,
   async (t) => {
     requireRoot();
     const before = await snapshot();
     const name = `dwupg-${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-    const version = { v: 1 };
     const ts = await engineStack(t, async () => {
-      if (version.v === 1) new LegacyNamespace("r", name);
-      else new NetworkNamespace("r", { name });
+      new NetworkNamespace("r", { name });
       return {};
     });
-    await upOutputs(ts);
+    await legacyNamespaceState(ts, "r", name);
     t.true((await namespaces()).includes(name));
     await ip(["-n", name, "link", "add", "dwmark", "type", "veth", "peer", "name", "dwmark1"]);
 
-    version.v = 2;
     const res = await ts.stack.up({ onOutput: collect(ts) });
     t.deepEqual(res.summary.resourceChanges, { update: 1, same: 2 }, "the child is updated in place, not created and deleted");
     t.regex(await ip(["-n", name, "-o", "link", "show"]), /dwmark/, "the namespace was kept, not made again");
+    t.false(
+      ((await ts.stack.exportStack()).deployment.resources as { type: string }[]).some((r) => r.type.startsWith("command:")),
+      "no @pulumi/command resource is left in the state",
+    );
     await expectQuietPreview(t, ts);
     await ts.stack.destroy({ onOutput: collect(ts) });
     t.false((await namespaces()).includes(name));
@@ -273,16 +273,46 @@ engineTest(
   },
 );
 
-/** What dockwire 0.1's NetworkNamespace registered: the component and a local Command child. */
-class LegacyNamespace extends pulumi.ComponentResource {
-  constructor(name: string, ns: string) {
-    super("dockwire:netns:NetworkNamespace", name, {}, {});
-    const scripts = netnsCommands({ name: ns }, "");
-    new command.local.Command(
-      `${name}-netns`,
-      { create: scripts.create, delete: scripts.delete, interpreter: ["/bin/sh", "-c"] },
-      { parent: this, replaceOnChanges: ["create", "delete"], deleteBeforeReplace: true },
-    );
-    this.registerOutputs({});
-  }
+/**
+ * A stack as dockwire 0.1 left it: its NetworkNamespace component with a local @pulumi/command
+ * Command child, whose create script (0.1's, `netnsCommands`) has run. Written with `pulumi
+ * stack import` (what the command provider would have recorded), so that no command plugin
+ * is needed to make it: the upgrade must not need one either.
+ */
+async function legacyNamespaceState(ts: TestStack, component: string, ns: string): Promise<void> {
+  const scripts = netnsCommands({ name: ns }, "");
+  const made = await run("/bin/sh", ["-c", scripts.create], { timeoutMs: 30_000 });
+  const stackName = ts.stack.name;
+  const project = "dockwire-test";
+  const urn = (type: string, name: string) => `urn:pulumi:${stackName}::${project}::${type}::${name}`;
+  const stackUrn = urn("pulumi:pulumi:Stack", `${project}-${stackName}`);
+  const compUrn = urn("dockwire:netns:NetworkNamespace", component);
+  const providerUrn = urn("pulumi:providers:command", "default_1_2_1");
+  const providerId = "a5d2b3c4-0d1e-4f50-8a6b-7c8d9e0f1a2b";
+  const inputs = { create: scripts.create, delete: scripts.delete, interpreter: ["/bin/sh", "-c"] };
+  // An empty up makes the stack and its secrets settings; the 0.1 resources go in beside them.
+  const deployment = (await ts.stack.exportStack()).deployment as Record<string, unknown>;
+  deployment.resources = [
+    { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack" },
+    {
+      urn: providerUrn,
+      custom: true,
+      id: providerId,
+      type: "pulumi:providers:command",
+      inputs: { version: "1.2.1" },
+      outputs: { version: "1.2.1" },
+    },
+    { urn: compUrn, custom: false, type: "dockwire:netns:NetworkNamespace", parent: stackUrn },
+    {
+      urn: urn("dockwire:netns:NetworkNamespace$command:local:Command", `${component}-netns`),
+      custom: true,
+      id: `${component}-netns-0p1`,
+      type: "command:local:Command",
+      parent: compUrn,
+      provider: `${providerUrn}::${providerId}`,
+      inputs,
+      outputs: { ...inputs, stdout: made.stdout.trim(), stderr: made.stderr.trim() },
+    },
+  ];
+  await ts.stack.importStack({ version: 3, deployment });
 }
