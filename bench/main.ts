@@ -1,25 +1,36 @@
 /**
  * dockwire's bench suite (`npm run bench`, through bench/run.sh which builds first):
  *
- *   node dist/bench/main.js [plan] [mocks] [redis] [engine]    # default: all four
+ *   node dist/bench/main.js [plan] [mocks] [redis] [networks] [containers] [where]   # default: all
  *
- * 1. plan    the address-plan check alone: N non-overlapping /24s into an AddressPlan,
- *            N = 10, 100, 500, 5000 (goal: 500 in under 50 ms; cost per network flat)
- * 2. mocks   component overhead under Pulumi mocks: N BridgeNetworks vs N plain
- *            docker.Networks with the same inputs, N = 10, 100, 500 (ratio of medians)
- * 3. redis   seed 002's Redis Cluster by hand (bench/redis-cluster-by-hand.sh) vs the
- *            dockwire stack through the engine (bench/redis-cluster-dockwire.sh)
- * 4. engine  preview and up of an inline Automation API program with N BridgeNetworks vs
- *            N plain docker.Networks, N = 10, 100 (BENCH_ENGINE_NS)
+ * 1. plan        the address-plan check alone: N non-overlapping /24s into an AddressPlan,
+ *                N = 10, 100, 500, 5000 (goal: 500 in under 50 ms; cost per network flat)
+ * 2. mocks       component overhead under Pulumi mocks: N BridgeNetworks vs N of dockwire's
+ *                bare DockerNetwork resources with the same inputs, N = 10, 100, 500
+ * 3. redis       seed 002's Redis Cluster: by hand (bench/redis-cluster-by-hand.sh), Docker
+ *                Compose (bench/redis-cluster-compose.sh) and the dockwire stack through the
+ *                engine (bench/redis-cluster-dockwire.sh, which also times the no-op preview
+ *                and up of the standing cluster and the engine's empty-program floor)
+ * 4. networks    100 networks (BENCH_NETWORKS): BridgeNetworks, bare DockerNetworks (both
+ *                through the engine: bench/engine.child.ts) and a shell loop of the docker
+ *                CLI (bench/cli-loop.sh): preview, up and destroy; peak RSS of the program,
+ *                the engine and the dynamic-provider process
+ * 5. containers  50 containers on one network (BENCH_CONTAINERS): AppContainers through the
+ *                engine vs the docker CLI loop; up and destroy, peak RSS
+ * 6. where       one more dockwire Redis run with the engine's log on (not timed against
+ *                anything): where the time of up, the no-op preview and destroy goes
+ *                (process starts, the program's start, each provider call by type)
  *
- * Every comparison runs each side once as a warm-up, then alternates A B A B ... for
- * BENCH_ROUNDS rounds (default 7; 5 for the redis cluster, BENCH_REDIS_ROUNDS), each run in
- * its own child process; it reports medians, the ratio of medians, and the median peak RSS
- * of each side. Benchmarks needing provider plugins the toolchain lacks (DOCKWIRE_TOOLCHAIN)
- * print a "not run" row. Writes bench/results/latest.json and bench/results/scaling.svg.
+ * Every comparison runs each side once as a warm-up, then alternates A B C A B C ... for its
+ * rounds (BENCH_ROUNDS, default 7, for plan and mocks; BENCH_REDIS_ROUNDS, default 5;
+ * BENCH_ENGINE_ROUNDS, default 3, for networks and containers: a round of those takes about
+ * 90 s, and the whole suite must stay under ~25 minutes on 2 cores), each run in its own child
+ * process; it reports medians, the spread (min-max), ratios of medians and peak RSS. A row
+ * whose side cannot run here says "not run" and why. Writes bench/results/latest.json,
+ * bench/results/scaling.svg and bench/results/ratios.svg.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
@@ -30,6 +41,7 @@ import {
   alternate,
   fmtMs,
   interrupt,
+  isInterrupted,
   machine,
   mb,
   median,
@@ -40,19 +52,25 @@ import {
   tail,
   toolchain,
 } from "./lib/common";
-import { RatioBar, ratiosSvg, scalingSvg } from "./lib/svg";
+import { describeEngineLog, summarizeEngineLog } from "./lib/enginelog";
+import { RatioBar, ratiosSvg, ratiosText, scalingSvg } from "./lib/svg";
 
-const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 7));
-const REDIS_ROUNDS = Math.max(5, Number(process.env.BENCH_REDIS_ROUNDS ?? 5));
+const atLeast = (v: string | undefined, dflt: number, min: number) => Math.max(min, Number(v ?? dflt) || dflt);
+const ROUNDS = atLeast(process.env.BENCH_ROUNDS, 7, 3);
+const REDIS_ROUNDS = atLeast(process.env.BENCH_REDIS_ROUNDS, 5, 3);
+const ENGINE_ROUNDS = atLeast(process.env.BENCH_ENGINE_ROUNDS, 3, 3);
+const NETWORKS = Math.min(200, atLeast(process.env.BENCH_NETWORKS, 100, 1));
+const CONTAINERS = Math.min(200, atLeast(process.env.BENCH_CONTAINERS, 50, 1));
 const PLAN_NS = [10, 100, 500, 5000];
 const MOCK_NS = [10, 100, 500];
-const ENGINE_NS = (process.env.BENCH_ENGINE_NS ?? "10 100").split(/\s+/).filter(Boolean).map(Number);
 const NODE = process.execPath;
 const DIST = path.join(ROOT, "dist/bench");
 const RESULTS = path.join(ROOT, "bench/results");
 
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
+/** Lines of the "where the time goes" section. */
+const where: string[] = [];
 
 function log(msg: string): void {
   process.stderr.write(`bench: ${msg}\n`);
@@ -66,7 +84,7 @@ async function nodeChild<T>(
   args: (string | number)[],
   timeoutMs: number,
 ): Promise<ChildRun<T> & { result: T & { maxRssKb: number } }> {
-  const r = await runChild<T>(NODE, [path.join(DIST, script), ...args.map(String)], { timeoutMs });
+  const r = await runChild<T>(NODE, [path.join(DIST, script), ...args.map(String)], { timeoutMs, killGraceMs: 120_000 });
   if (r.code !== 0 || !r.result) {
     throw new ChildFailed(
       `${script} ${args.join(" ")} ${r.timedOut ? "timed out" : `exited ${r.code ?? r.signal}`}: ${tail(r.stderr || r.stdout)}`,
@@ -76,9 +94,9 @@ async function nodeChild<T>(
 }
 
 /** Time per network: "850 µs/net" or "4.82 ms/net". */
-function perNetText(totalMs: number, n: number): string {
+function perNetText(totalMs: number, n: number, unit = "net"): string {
   const us = (totalMs * 1000) / n;
-  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms/net` : `${us.toFixed(us >= 100 ? 0 : 2)} µs/net`;
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms/${unit}` : `${us.toFixed(us >= 100 ? 0 : 2)} µs/${unit}`;
 }
 
 /** "met", or by how much a figure missed an upper bound. */
@@ -87,6 +105,11 @@ function against(value: number, limit: number, fmt: (x: number) => string): stri
   // A miss that the format rounds away ("1.10 vs <= 1.10") is shown with three decimals.
   const show = fmt(value) === fmt(limit) ? (x: number) => x.toFixed(3) : fmt;
   return `MISSED by ${show(value - limit)} (+${((value / limit - 1) * 100).toFixed(value / limit < 1.01 ? 1 : 0)}%): ${show(value)} vs <= ${show(limit)}`;
+}
+
+/** "4.10 s (3.90-4.52)": a median in seconds and the min-max of the samples. */
+function secSpread(xs: readonly number[]): string {
+  return `${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -177,9 +200,9 @@ interface MockFig {
 async function benchMocks(): Promise<void> {
   const summary: unknown[] = [];
   for (const n of MOCK_NS) {
-    log(`mocks: N = ${n}: dockwire BridgeNetwork (A) vs plain docker.Network (B); warm-up, then ${ROUNDS} rounds A B A B ...`);
+    log(`mocks: N = ${n}: dockwire BridgeNetwork (A) vs bare DockerNetwork (B); warm-up, then ${ROUNDS} rounds A B A B ...`);
     const runs = await alternate(
-      ["dockwire", "plain"].map((side) => ({ name: side, run: () => nodeChild<MockFig>("mocks.child.js", [side, n], 120_000) })),
+      ["dockwire", "bare"].map((side) => ({ name: side, run: () => nodeChild<MockFig>("mocks.child.js", [side, n], 120_000) })),
       ROUNDS,
     );
     const fig = (side: string) => {
@@ -197,7 +220,7 @@ async function benchMocks(): Promise<void> {
       };
     };
     const a = fig("dockwire");
-    const b = fig("plain");
+    const b = fig("bare");
     const same = JSON.stringify(a.sampleInputs) === JSON.stringify(b.sampleInputs);
     if (!same)
       log(
@@ -205,12 +228,12 @@ async function benchMocks(): Promise<void> {
       );
     const ratio = a.registerMs / b.registerMs;
     const memRatio = a.peakRssKb / b.peakRssKb;
-    summary.push({ n, dockwire: a, plain: b, ratio, memRatio, sameInputs: same });
+    summary.push({ n, dockwire: a, bare: b, ratio, memRatio, sameInputs: same });
     for (const s of [a, b]) {
       const isA = s === a;
       rows.push({
         bench: "2 under mocks",
-        case: `${isA ? "BridgeNetwork" : "docker.Network"} x${n}`,
+        case: `${isA ? "BridgeNetwork" : "bare DockerNetwork"} x${n}`,
         status: "ran",
         runs: ROUNDS,
         medianMs: s.registerMs,
@@ -219,12 +242,12 @@ async function benchMocks(): Promise<void> {
         peakRssMb: mb(s.peakRssKb),
         peakRssOf: `the child process (node; ${mb(s.rssBeforeKb)} MiB before construction)`,
         ratio: isA ? ratio : undefined,
-        ratioOf: isA ? "register time, BridgeNetwork / docker.Network" : undefined,
+        ratioOf: isA ? "register time, BridgeNetwork / bare DockerNetwork" : undefined,
         goal: isA ? "<= 1.1 (engine goal)" : undefined,
         verdict: isA
           ? `${against(ratio, 1.1, (x) => x.toFixed(2))} under mocks, not the engine; peak RSS ratio ${memRatio.toFixed(2)}`
           : undefined,
-        note: isA ? (same ? "same docker.Network inputs on both sides (checked)" : "INPUTS DIFFER between sides") : undefined,
+        note: isA ? (same ? "same DockerNetwork inputs on both sides (checked)" : "INPUTS DIFFER between sides") : undefined,
         extra: { n, constructMs: s.constructMs, registerMs: s.registerMs, resources: s.resources, rssBeforeKb: s.rssBeforeKb },
       });
     }
@@ -233,7 +256,7 @@ async function benchMocks(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------
-// 3. Seed 002's Redis Cluster: by hand vs dockwire.
+// 3. Seed 002's Redis Cluster: by hand, Docker Compose, dockwire.
 
 interface ScriptFig {
   totalS: number;
@@ -242,7 +265,7 @@ interface ScriptFig {
   treeMaxRssKb?: number;
 }
 
-/** Test processes that share the daemon (the pattern the redis scripts refuse on). */
+/** Test processes that share the daemon (the pattern the bench scripts refuse on). */
 function testsRunning(): string {
   const r = spawnSync("pgrep", ["-af", "dist/test/integration|scripts/test\\.sh"], { encoding: "utf8" });
   return (r.stdout ?? "").trim();
@@ -254,19 +277,25 @@ async function waitQuiet(): Promise<void> {
   const limit = Date.now() + Number(process.env.BENCH_QUIET_WAIT ?? 300) * 1000;
   let told = false;
   let busy: string;
-  while ((busy = testsRunning()) !== "" && Date.now() < limit) {
+  while (!isInterrupted() && (busy = testsRunning()) !== "" && Date.now() < limit) {
     if (!told)
       log(
-        `redis: dockwire tests are running and share the daemon; waiting up to ${process.env.BENCH_QUIET_WAIT ?? 300} s for them to end:\n${busy}`,
+        `dockwire tests are running and share the daemon; waiting up to ${process.env.BENCH_QUIET_WAIT ?? 300} s for them to end:\n${busy}`,
       );
     told = true;
     await new Promise((r) => setTimeout(r, 3000));
   }
 }
 
-async function redisScript(script: string): Promise<ScriptFig> {
+/** Runs a bench shell script and reads its `phase NAME S`, `total S` and `state ...` lines. */
+async function phaseScript(script: string, args: string[] = [], env?: NodeJS.ProcessEnv): Promise<ScriptFig> {
   await waitQuiet();
-  const r = await runChild("bash", [path.join(ROOT, "bench", script)], { timeoutMs: 600_000, killGraceMs: 120_000 });
+  if (isInterrupted()) throw new ChildFailed(`${script}: interrupted`);
+  const r = await runChild("bash", [path.join(ROOT, "bench", script), ...args], {
+    timeoutMs: 900_000,
+    killGraceMs: 120_000,
+    env: env ?? process.env,
+  });
   const phases: Record<string, number> = {};
   let totalS = NaN;
   let state: string | undefined;
@@ -282,22 +311,32 @@ async function redisScript(script: string): Promise<ScriptFig> {
   return { totalS, phases, state, treeMaxRssKb: r.treeMaxRssKb };
 }
 
+/** The hand script's phases up to cluster_state:ok (everything but its teardown). */
+const HAND_UP = ["network", "containers", "ping", "create", "ok"];
+
+function hasCommand(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
 async function benchRedis(): Promise<void> {
-  const dockwireMissing = missingPieces(["pulumi", "pulumi-resource-docker", "pulumi-resource-command"]);
-  const caseA = "by hand (docker CLI), end to end";
-  const caseB = "dockwire stack (pulumi up + destroy)";
+  const bench = "3 redis cluster";
+  const dwMissing = missingPieces(["pulumi", "pulumi-resource-pulumi-nodejs"]);
+  const sides: { name: string; run: () => Promise<ScriptFig> }[] = [];
+  const notRun: Record<string, string> = {};
   if (!process.env.DOCKER_HOST) {
-    for (const c of [caseA, caseB])
-      rows.push({
-        bench: "3 redis cluster",
-        case: c,
-        status: "not run",
-        verdict: "not run: no Docker daemon (DOCKER_HOST unset; bash scripts/daemon.sh up)",
-      });
+    rows.push({
+      bench,
+      case: "every row",
+      status: "not run",
+      verdict: "not run: no Docker daemon (DOCKER_HOST unset; bash scripts/daemon.sh up)",
+    });
     return;
   }
-  const sides = [{ name: "hand", run: () => redisScript("redis-cluster-by-hand.sh") }];
-  if (dockwireMissing.length === 0) sides.push({ name: "dockwire", run: () => redisScript("redis-cluster-dockwire.sh") });
+  sides.push({ name: "hand", run: () => phaseScript("redis-cluster-by-hand.sh") });
+  if (hasCommand("docker-compose")) sides.push({ name: "compose", run: () => phaseScript("redis-cluster-compose.sh") });
+  else notRun.compose = "not run: docker-compose is not installed (bench/run.sh installs Debian's; its install failed)";
+  if (dwMissing.length === 0) sides.push({ name: "dockwire", run: () => phaseScript("redis-cluster-dockwire.sh") });
+  else notRun.dockwire = notRunReason(dwMissing);
   log(`redis: ${sides.map((s) => s.name).join(" vs ")}; warm-up, then ${REDIS_ROUNDS} rounds`);
   let runs: Map<string, ScriptFig[]>;
   try {
@@ -306,162 +345,157 @@ async function benchRedis(): Promise<void> {
     );
   } catch (e) {
     if (!(e instanceof ChildFailed)) throw e;
-    rows.push({
-      bench: "3 redis cluster",
-      case: caseA,
-      status: "failed",
-      verdict: `failed: ${e.message.split("\n").slice(0, 3).join(" / ")}`,
-    });
-    if (dockwireMissing.length > 0)
-      rows.push({ bench: "3 redis cluster", case: caseB, status: "not run", verdict: notRunReason(dockwireMissing) });
+    rows.push({ bench, case: "every row", status: "failed", verdict: `failed: ${e.message.split("\n").slice(0, 4).join(" / ")}` });
     raw.redis = { error: e.message };
     return;
   }
-  const fig = (name: string) => {
-    const rs = runs.get(name)!;
-    const phases = Object.fromEntries(Object.keys(rs[0].phases).map((k) => [k, median(rs.map((r) => r.phases[k]))]));
+  const ph = (name: string, k: string) => (runs.get(name) ?? []).map((r) => r.phases[k] ?? NaN);
+  const handUp = (runs.get("hand") ?? []).map((r) => HAND_UP.reduce((a, k) => a + (r.phases[k] ?? NaN), 0));
+  const handDown = ph("hand", "teardown");
+  const handTotal = (runs.get("hand") ?? []).map((r) => r.totalS);
+  const composeUp = (runs.get("compose") ?? []).map((r) => (r.phases.up ?? NaN) + (r.phases.cluster ?? NaN));
+  const composeDown = ph("compose", "teardown");
+  const dw = runs.get("dockwire") ?? [];
+  const dwUp = ph("dockwire", "up");
+  const dwDown = ph("dockwire", "destroy");
+  const dwTotal = dw.map((r) => r.totalS);
+  // dockwire's own time: each run minus the engine's empty-program floor of the same run.
+  const own = (k: string, floor: string) => dw.map((r) => (r.phases[k] ?? NaN) - (r.phases[floor] ?? NaN));
+  const rss = (name: string) => mb(median((runs.get(name) ?? []).map((r) => r.treeMaxRssKb ?? NaN)));
+  const base = (c: string, xs: number[]): Row => ({
+    bench,
+    case: c,
+    status: "ran",
+    runs: xs.length,
+    medianMs: median(xs) * 1000,
+    samplesMs: xs.map((x) => round(x * 1000, 0)),
+  });
+  const ok = (xs: number[]) => xs.length > 0 && xs.every(Number.isFinite);
+
+  // The three sides' own figures.
+  rows.push({
+    ...base("by hand: up to cluster_state:ok on every node", handUp),
+    perUnit: `${secSpread(handUp)}; teardown ${secSpread(handDown)}; phases ${phaseText(runs.get("hand")!)}`,
+    peakRssMb: rss("hand"),
+    peakRssOf: "largest client process (docker CLI, bash)",
+  });
+  if (ok(composeUp))
+    rows.push({
+      ...base("Compose: up -d + cluster script", composeUp),
+      perUnit: `${secSpread(composeUp)}; down -v ${secSpread(composeDown)}; phases ${phaseText(runs.get("compose")!)}`,
+      peakRssMb: rss("compose"),
+      peakRssOf: "largest client process (docker-compose)",
+    });
+  else rows.push({ bench, case: "Compose: up -d + cluster script", status: "not run", verdict: notRun.compose });
+  if (!ok(dwUp)) {
+    rows.push({ bench, case: "dockwire stack", status: "not run", verdict: notRun.dockwire });
+    raw.redis = Object.fromEntries([...runs.entries()]);
+    return;
+  }
+  rows.push({
+    ...base("dockwire: pulumi up to cluster_state:ok on every node", dwUp),
+    perUnit: `${secSpread(dwUp)}; destroy ${secSpread(dwDown)}; phases ${phaseText(dw)}`,
+    peakRssMb: rss("dockwire"),
+    peakRssOf: "largest process of the run (pulumi CLI, language host's program, dynamic provider)",
+  });
+
+  const ratioRow = (c: string, a: number[], b: number[], bName: string, limit: number): Row => {
+    const ratio = median(a) / median(b);
     return {
-      totalMs: median(rs.map((r) => r.totalS * 1000)),
-      samplesMs: rs.map((r) => round(r.totalS * 1000, 0)),
-      phases,
-      peakRssKb: median(rs.map((r) => r.treeMaxRssKb ?? NaN)),
-      state: rs[rs.length - 1].state,
+      ...base(c, a),
+      perUnit: `dockwire ${secSpread(a)} vs ${bName} ${secSpread(b)}`,
+      ratio,
+      ratioOf: `dockwire / ${bName}, medians`,
+      goal: `<= ${limit}`,
+      verdict: against(ratio, limit, (x) => x.toFixed(2)),
     };
   };
-  const hand = fig("hand");
-  const phaseText = (p: Record<string, number>) =>
-    Object.entries(p)
-      .map(([k, v]) => `${k} ${v.toFixed(2)}s`)
-      .join(", ");
-  rows.push({
-    bench: "3 redis cluster",
-    case: caseA,
-    status: "ran",
-    runs: REDIS_ROUNDS,
-    medianMs: hand.totalMs,
-    samplesMs: hand.samplesMs,
-    perUnit: `median phases: ${phaseText(hand.phases)}`,
-    peakRssMb: mb(hand.peakRssKb),
-    peakRssOf: "the largest client process of the script (docker CLI, redis-cli, bash); the containers' memory is the daemon's",
-    note: hand.state,
-    extra: { phasesS: hand.phases },
-  });
-  const out: Record<string, unknown> = { hand };
-  if (dockwireMissing.length === 0) {
-    const dw = fig("dockwire");
-    out.dockwire = dw;
-    out.ratio = dw.totalMs / hand.totalMs;
-    rows.push({
-      bench: "3 redis cluster",
-      case: caseB,
-      status: "ran",
-      runs: REDIS_ROUNDS,
-      medianMs: dw.totalMs,
-      samplesMs: dw.samplesMs,
-      perUnit: `median phases: ${phaseText(dw.phases)}`,
-      peakRssMb: mb(dw.peakRssKb),
-      peakRssOf: "the largest process of run.js's tree (node program host, pulumi engine, providers)",
-      ratio: dw.totalMs / hand.totalMs,
-      ratioOf: "end to end, dockwire / by hand",
-      note: dw.state,
-      extra: { phasesS: dw.phases },
-    });
-    rows.push(...phaseRows(runs.get("hand")!, runs.get("dockwire")!));
+  rows.push(ratioRow("up to cluster_state:ok vs by hand", dwUp, handUp, "by hand", 1.0));
+  rows.push(ratioRow("teardown vs by hand (destroy / rm -f + network rm)", dwDown, handDown, "by hand", 1.2));
+  rows.push(ratioRow("up + teardown vs by hand", dwTotal, handTotal, "by hand", 1.1));
+  const floorUp = ph("dockwire", "floor-up");
+  const floorDown = ph("dockwire", "floor-destroy");
+  const floorPv = ph("dockwire", "floor-preview");
+  if (ok(floorUp) && ok(composeUp)) {
+    const ownUp = own("up", "floor-up");
+    const ownDown = own("destroy", "floor-destroy");
+    const r1 = ratioRow("own up (up - floor up) vs Compose up + cluster script", ownUp, composeUp, "Compose", 1.0);
+    r1.perUnit = `dockwire ${secSpread(ownUp)} (up ${median(dwUp).toFixed(2)} - floor ${median(floorUp).toFixed(2)}, per run) vs Compose ${secSpread(composeUp)}`;
+    rows.push(r1);
+    const r2 = ratioRow("own teardown (destroy - floor destroy) vs Compose down -v", ownDown, composeDown, "Compose", 1.0);
+    r2.perUnit = `dockwire ${secSpread(ownDown)} (destroy ${median(dwDown).toFixed(2)} - floor ${median(floorDown).toFixed(2)}, per run) vs Compose ${secSpread(composeDown)}`;
+    rows.push(r2);
   } else {
-    rows.push({ bench: "3 redis cluster", case: caseB, status: "not run", verdict: notRunReason(dockwireMissing) });
+    const why = !ok(composeUp) ? notRun.compose : "not run: no floor (needs pulumi-language-nodejs for the empty program)";
+    rows.push({ bench, case: "own up and teardown vs Compose", status: "not run", goal: "<= 1", verdict: why });
   }
-  raw.redis = out;
+  // No-op runs of the standing cluster against the floor of the same run.
+  const noopRow = (c: string, k: string, floor: number[]): Row => {
+    const xs = ph("dockwire", k);
+    const ratio = median(xs) / median(floor);
+    return {
+      ...base(c, xs),
+      perUnit: `${secSpread(xs)} vs floor ${secSpread(floor)}`,
+      ratio,
+      ratioOf: "no-op run / the empty program's, medians",
+      goal: "<= 1.25",
+      verdict: against(ratio, 1.25, (x) => x.toFixed(2)),
+    };
+  };
+  if (ok(ph("dockwire", "noop-preview-folder")) && ok(floorPv)) {
+    rows.push(noopRow("no-op pulumi preview in stacks/redis-cluster vs floor", "noop-preview-folder", floorPv));
+    rows.push(noopRow("no-op pulumi up in stacks/redis-cluster vs floor", "noop-up-folder", floorUp));
+    for (const op of ["preview", "up"]) {
+      const inl = ph("dockwire", `noop-${op}-inline`);
+      const fol = ph("dockwire", `noop-${op}-folder`);
+      const over = median(inl) - median(fol);
+      rows.push({
+        ...base(`no-op ${op} through run.js inline (npm run ${op === "up" ? "up" : "preview"}'s engine run) vs the folder`, inl),
+        perUnit: `inline ${secSpread(inl)} vs folder ${secSpread(fol)}: +${over.toFixed(2)} s`,
+        goal: "<= +0.3 s",
+        verdict: against(over, 0.3, (x) => `${x.toFixed(2)} s`),
+      });
+    }
+    for (const [op, xs] of [
+      ["preview", floorPv],
+      ["up (no-op)", floorUp],
+      ["destroy (nothing to delete)", floorDown],
+    ] as const)
+      rows.push({ ...base(`engine floor: pulumi ${op} of an empty Node.js program`, xs), perUnit: secSpread(xs) });
+  } else {
+    rows.push({
+      bench,
+      case: "no-op preview and up from the stack folder, the floor",
+      status: "not run",
+      verdict: "not run: needs pulumi-language-nodejs (a stack folder's program); run.js ran the stack inline",
+    });
+  }
+  raw.redis = Object.fromEntries([...runs.entries()]);
+}
+
+function phaseText(rs: ScriptFig[]): string {
+  return Object.keys(rs[0]?.phases ?? {})
+    .map((k) => `${k} ${median(rs.map((r) => r.phases[k] ?? NaN)).toFixed(2)}`)
+    .join(", ");
 }
 
 /** The rows with a ratio and a ratio goal (`<= X`), as bars of the ratios chart. */
-export function ratioBars(rows: readonly Row[]): RatioBar[] {
-  return rows.flatMap((r) => {
-    const goal = /^<= ([0-9.]+)/.exec(r.goal ?? "");
+export function ratioBars(rs: readonly Row[]): RatioBar[] {
+  return rs.flatMap((r) => {
+    const goal = /^<= ([0-9.]+)$/.exec(r.goal ?? "");
     return r.ratio !== undefined && goal && r.status === "ran" ? [{ label: r.case, ratio: r.ratio, goal: Number(goal[1]) }] : [];
   });
 }
 
-/** The hand script's phases up to cluster_state:ok (everything but its teardown). */
-const HAND_UP = ["network", "containers", "ping", "create", "ok"];
-
-/**
- * One row per goal of the Redis Cluster comparison, each from the same alternated rounds:
- * up to cluster_state:ok (<= 1.0 of the hand script), teardown (<= 1.2), up + teardown
- * (<= 1.1), and the no-op preview and up of the standing cluster (< 2 s), with the spread
- * (min-max) of each side's samples.
- */
-function phaseRows(hand: ScriptFig[], dw: ScriptFig[]): Row[] {
-  const handUp = hand.map((r) => HAND_UP.reduce((a, k) => a + (r.phases[k] ?? NaN), 0));
-  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)} s`;
-  const base = (c: string, dwS: number[]) => ({
-    bench: "3 redis cluster",
-    case: c,
-    status: "ran" as const,
-    runs: dwS.length,
-    medianMs: median(dwS) * 1000,
-    samplesMs: dwS.map((x) => round(x * 1000, 0)),
-  });
-  const ratioRow = (c: string, dwS: number[], handS: number[], limit: number): Row => {
-    const ratio = median(dwS) / median(handS);
-    return {
-      ...base(c, dwS),
-      perUnit: `dockwire ${median(dwS).toFixed(2)} s (${spread(dwS)}) vs by hand ${median(handS).toFixed(2)} s (${spread(handS)})`,
-      ratio,
-      ratioOf: "dockwire / by hand, medians",
-      goal: `<= ${limit.toFixed(1)}`,
-      verdict: against(ratio, limit, (x) => x.toFixed(2)),
-    };
-  };
-  const absRow = (c: string, dwS: number[], limitS: number): Row => ({
-    ...base(c, dwS),
-    perUnit: `dockwire ${median(dwS).toFixed(2)} s (${spread(dwS)})`,
-    goal: `< ${limitS} s`,
-    verdict: against(median(dwS), limitS, (x) => `${x.toFixed(2)} s`),
-  });
-  const phase = (rs: ScriptFig[], k: string) => rs.map((r) => r.phases[k] ?? NaN);
-  const out = [
-    ratioRow("up to cluster_state:ok", phase(dw, "up"), handUp, 1.0),
-    ratioRow("teardown (destroy / docker rm -f + network rm)", phase(dw, "destroy"), phase(hand, "teardown"), 1.2),
-    ratioRow(
-      "up + teardown",
-      dw.map((r) => r.totalS),
-      hand.map((r) => r.totalS),
-      1.1,
-    ),
-    absRow("no-op preview of the standing cluster (npm run preview path: run.js)", phase(dw, "noop-preview"), 2),
-    absRow("no-op up of the standing cluster (run.js)", phase(dw, "noop-up"), 2),
-  ];
-  if (dw.every((r) => r.phases["noop-preview-folder"] !== undefined)) {
-    out.push(absRow("no-op preview from the stack folder (pulumi preview)", phase(dw, "noop-preview-folder"), 2));
-  }
-  // The engine's floor: an empty Node.js program, no resources, no provider plugins. Each
-  // row says how much of the goal it leaves for the providers and dockwire.
-  const handTeardown = median(phase(hand, "teardown"));
-  const floorRow = (op: string, goalS: number, goalText: string): Row | undefined => {
-    const xs = phase(dw, `floor-${op}`);
-    if (xs.some((x) => !Number.isFinite(x))) return undefined;
-    const left = goalS - median(xs);
-    return {
-      ...base(`engine floor: pulumi ${op} of an empty Node.js program (no resources)`, xs),
-      perUnit: `${median(xs).toFixed(2)} s (${spread(xs)})`,
-      goal: goalText,
-      verdict:
-        left > 0
-          ? `leaves ${left.toFixed(2)} s of the goal for the providers and dockwire`
-          : `above the goal by ${(-left).toFixed(2)} s: no program can meet it`,
-    };
-  };
-  for (const r of [
-    floorRow("preview", 2, "no-op preview < 2 s"),
-    floorRow("up", 2, "no-op up < 2 s"),
-    floorRow("destroy", 1.2 * handTeardown, `teardown <= 1.2 x ${handTeardown.toFixed(2)} s = ${(1.2 * handTeardown).toFixed(2)} s`),
-  ])
-    if (r) out.push(r);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------
-// 4. Preview and up at scale through the engine.
+// 4 and 5. Networks and containers through the engine vs a docker CLI loop.
+
+interface Timeline {
+  toFirstStepMs?: number;
+  stepsMs?: number;
+  afterLastStepMs?: number;
+  byType: Record<string, { steps: number; medianMs: number; maxMs: number }>;
+}
 
 interface EngineFig {
   side: string;
@@ -469,76 +503,223 @@ interface EngineFig {
   previewMs: number;
   upMs: number;
   destroyMs?: number;
+  engineRssKb?: number;
+  providerRssKb?: number;
+  upTimeline?: Timeline;
+  destroyTimeline?: Timeline;
 }
 
-async function benchEngine(): Promise<void> {
-  const missing = missingPieces(["pulumi", "pulumi-resource-docker"]);
-  const cases = (n: number) => [`preview, BridgeNetwork vs docker.Network x${n}`, `up, BridgeNetwork vs docker.Network x${n}`];
+/** One measured side: figures in ms per op, and peak RSS in KiB. */
+interface SideFig {
+  previewMs?: number[];
+  upMs: number[];
+  destroyMs: number[];
+  programKb?: number;
+  engineKb?: number;
+  providerKb?: number;
+  treeKb?: number;
+  timelines?: { up?: Timeline; destroy?: Timeline }[];
+}
+
+/** Removes what a failed bench run left on the daemon: containers and networks named dwbench-* or dwcli-* (the bench's own prefixes). */
+function sweep(): void {
+  const d = (args: string[]) => spawnSync("timeout", ["60", "docker", ...args], { encoding: "utf8" });
+  const names = (args: string[]) =>
+    (d(args).stdout ?? "")
+      .split("\n")
+      .map((s) => s.trim())
+      .filter((s) => /^(dwbench|dwcli)-\d+/.test(s));
+  const ctrs = names(["ps", "-a", "--format", "{{.Names}}"]);
+  if (ctrs.length) {
+    log(`sweep: removing containers a failed run left: ${ctrs.join(" ")}`);
+    d(["rm", "-f", ...ctrs]);
+  }
+  const nets = names(["network", "ls", "--format", "{{.Name}}"]);
+  if (nets.length) {
+    log(`sweep: removing networks a failed run left: ${nets.join(" ")}`);
+    d(["network", "rm", ...nets]);
+  }
+  const left = [...names(["ps", "-a", "--format", "{{.Names}}"]), ...names(["network", "ls", "--format", "{{.Name}}"])];
+  if (left.length)
+    log(`sweep: WARNING the daemon would not remove ${left.join(" ")}: remove them by hand (docker rm -f / docker network rm)`);
+}
+
+async function engineSide(side: string, n: number): Promise<SideFig> {
+  await waitQuiet();
+  const r = await nodeChild<EngineFig>("engine.child.js", [side, n], 900_000);
+  const f = r.result;
+  return {
+    previewMs: [f.previewMs],
+    upMs: [f.upMs],
+    destroyMs: [f.destroyMs ?? NaN],
+    programKb: f.maxRssKb,
+    engineKb: f.engineRssKb,
+    providerKb: f.providerRssKb,
+    treeKb: r.treeMaxRssKb,
+    timelines: [{ up: f.upTimeline, destroy: f.destroyTimeline }],
+  };
+}
+
+async function cliSide(kind: "networks" | "containers", n: number): Promise<SideFig> {
+  const r = await phaseScript("cli-loop.sh", [kind, String(n)]);
+  return { upMs: [r.phases.up * 1000], destroyMs: [r.phases.destroy * 1000], treeKb: r.treeMaxRssKb };
+}
+
+/** Medians over a side's runs. */
+function collapse(runs: SideFig[]) {
+  const all = (k: "previewMs" | "upMs" | "destroyMs") => runs.flatMap((r) => r[k] ?? []);
+  const kb = (k: "programKb" | "engineKb" | "providerKb" | "treeKb") => {
+    const xs = runs.map((r) => r[k]).filter((x): x is number => x !== undefined);
+    return xs.length ? median(xs) : undefined;
+  };
+  return {
+    preview: all("previewMs"),
+    up: all("upMs"),
+    destroy: all("destroyMs"),
+    programKb: kb("programKb"),
+    engineKb: kb("engineKb"),
+    providerKb: kb("providerKb"),
+    treeKb: kb("treeKb"),
+    timelines: runs.flatMap((r) => r.timelines ?? []),
+  };
+}
+
+function rssText(s: ReturnType<typeof collapse>): string {
+  if (s.programKb === undefined) return `largest process ${mb(s.treeKb)} MiB`;
+  return `program ${mb(s.programKb)} MiB, provider ${mb(s.providerKb) ?? "?"} MiB, engine ${mb(s.engineKb) ?? "?"} MiB`;
+}
+
+/** "to first step 1.9 s, steps 3.2 s, after 0.3 s; DockerNetwork median 0.45 s": medians over runs. */
+function timelineText(ts: (Timeline | undefined)[]): string {
+  const t = ts.filter((x): x is Timeline => x !== undefined && x.stepsMs !== undefined);
+  if (!t.length) return "";
+  const m = (f: (x: Timeline) => number | undefined) => (median(t.map(f).filter((x): x is number => x !== undefined)) / 1000).toFixed(2);
+  const types = [...new Set(t.flatMap((x) => Object.keys(x.byType)))].sort();
+  const per = types.map((ty) => `${ty.replace(/^dockwire:/, "")} ${m((x) => x.byType[ty]?.medianMs)} s each`).join(", ");
+  return `command start to first step ${m((x) => x.toFirstStepMs)} s, steps ${m((x) => x.stepsMs)} s, after the last ${m((x) => x.afterLastStepMs)} s; ${per}`;
+}
+
+async function benchScale(kind: "networks" | "containers"): Promise<void> {
+  const bench = kind === "networks" ? "4 networks" : "5 containers";
+  const n = kind === "networks" ? NETWORKS : CONTAINERS;
+  const unit = kind === "networks" ? "net" : "ctr";
+  const missing = missingPieces(["pulumi", "pulumi-resource-pulumi-nodejs"]);
   if (missing.length > 0 || !process.env.DOCKER_HOST) {
     const why = missing.length > 0 ? notRunReason(missing) : "not run: no Docker daemon (DOCKER_HOST unset)";
-    for (const n of ENGINE_NS)
-      for (const c of cases(n)) rows.push({ bench: "4 engine scale", case: c, status: "not run", goal: "<= 1.1", verdict: why });
-    raw.engine = { notRun: why };
+    rows.push({ bench, case: `${n} ${kind}`, status: "not run", verdict: why });
+    raw[kind] = { notRun: why };
     return;
   }
-  const summary: unknown[] = [];
-  for (const n of ENGINE_NS) {
-    log(`engine: N = ${n}: dockwire (A) vs plain (B); warm-up, then ${ROUNDS} rounds`);
-    let runs: Map<string, ChildRun<EngineFig>[]>;
-    try {
-      runs = await alternate(
-        ["dockwire", "plain"].map((side) => ({ name: side, run: () => nodeChild<EngineFig>("engine.child.js", [side, n], 900_000) })),
-        ROUNDS,
+  const sides =
+    kind === "networks"
+      ? [
+          { name: "bridge", run: () => engineSide("bridge", n) },
+          { name: "bare", run: () => engineSide("bare", n) },
+          { name: "cli", run: () => cliSide("networks", n) },
+        ]
+      : [
+          { name: "dockwire", run: () => engineSide("containers", n) },
+          { name: "cli", run: () => cliSide("containers", n) },
+        ];
+  log(`${kind}: N = ${n}: ${sides.map((s) => s.name).join(" vs ")}; warm-up, then ${ENGINE_ROUNDS} rounds`);
+  let runs: Map<string, SideFig[]>;
+  try {
+    runs = await alternate(sides, ENGINE_ROUNDS, (side, rnd, r) =>
+      log(
+        `${kind}: ${side} ${rnd === 0 ? "warm-up" : `run ${rnd}`}: ${r.previewMs ? `preview ${fmtMs(r.previewMs[0])}, ` : ""}up ${fmtMs(r.upMs[0])}, destroy ${fmtMs(r.destroyMs[0])}`,
+      ),
+    );
+  } catch (e) {
+    if (!(e instanceof ChildFailed)) throw e;
+    rows.push({ bench, case: `${n} ${kind}`, status: "failed", verdict: `failed: ${e.message.split("\n").slice(0, 4).join(" / ")}` });
+    raw[kind] = { error: e.message };
+    return;
+  } finally {
+    sweep();
+  }
+  const figs = Object.fromEntries([...runs.entries()].map(([k, v]) => [k, collapse(v)]));
+  raw[kind] = { n, rounds: ENGINE_ROUNDS, sides: figs };
+  const dwName = kind === "networks" ? "bridge" : "dockwire";
+  const dwLabel = kind === "networks" ? `${n} BridgeNetworks` : `${n} AppContainers on a BridgeNetwork`;
+  const a = figs[dwName];
+  const cli = figs.cli;
+  const sec = (xs: number[]) => secSpread(xs.map((x) => x / 1000));
+  const row = (c: string, xs: number[], extra: Partial<Row>): Row => ({
+    bench,
+    case: c,
+    status: "ran",
+    runs: xs.length,
+    medianMs: median(xs),
+    samplesMs: xs.map((x) => round(x, 0)),
+    ...extra,
+  });
+  for (const op of ["up", "destroy"] as const) {
+    const ratio = median(a[op]) / median(cli[op]);
+    rows.push(
+      row(`${op}, ${dwLabel} vs docker CLI loop`, a[op], {
+        perUnit: `dockwire ${sec(a[op])} = ${perNetText(median(a[op]), n, unit)} vs CLI ${sec(cli[op])} = ${perNetText(median(cli[op]), n, unit)}`,
+        peakRssMb: mb(a.programKb),
+        peakRssOf: `${rssText(a)}; CLI loop ${rssText(cli)}`,
+        ratio,
+        ratioOf: "dockwire / docker CLI loop, medians",
+        goal: "<= 1",
+        verdict: against(ratio, 1.0, (x) => x.toFixed(2)),
+        note: timelineText(a.timelines.map((t) => (op === "up" ? t.up : t.destroy))),
+      }),
+    );
+  }
+  if (kind === "networks") {
+    const b = figs.bare;
+    for (const op of ["preview", "up", "destroy"] as const) {
+      const ratio = median(a[op]) / median(b[op]);
+      rows.push(
+        row(`${op}, ${n} BridgeNetworks vs ${n} bare DockerNetworks`, a[op], {
+          perUnit: `BridgeNetwork ${sec(a[op])} vs bare ${sec(b[op])}`,
+          peakRssMb: mb(a.programKb),
+          peakRssOf: `BridgeNetwork: ${rssText(a)}; bare: ${rssText(b)}`,
+          ratio,
+          ratioOf: "BridgeNetwork / bare DockerNetwork (the component's own cost), medians",
+          goal: "<= 1.1",
+          verdict: against(ratio, 1.1, (x) => x.toFixed(2)),
+          note: op === "preview" ? undefined : `bare: ${timelineText(b.timelines.map((t) => (op === "up" ? t.up : t.destroy)))}`,
+        }),
       );
-    } catch (e) {
-      if (!(e instanceof ChildFailed)) throw e;
-      for (const c of cases(n))
-        rows.push({
-          bench: "4 engine scale",
-          case: c,
-          status: "failed",
-          verdict: `failed: ${e.message.split("\n").slice(0, 3).join(" / ")}`,
-        });
-      continue;
-    }
-    const fig = (side: string, key: "previewMs" | "upMs") => {
-      const rs = runs.get(side)!;
-      return {
-        ms: median(rs.map((r) => (r.result as EngineFig)[key])),
-        samples: rs.map((r) => round((r.result as EngineFig)[key], 0)),
-        hostRssKb: median(rs.map((r) => r.result!.maxRssKb ?? NaN)),
-        treeRssKb: median(rs.map((r) => r.treeMaxRssKb ?? NaN)),
-      };
-    };
-    for (const key of ["previewMs", "upMs"] as const) {
-      const a = fig("dockwire", key);
-      const b = fig("plain", key);
-      const ratio = a.ms / b.ms;
-      summary.push({ n, op: key, dockwire: a, plain: b, ratio });
-      for (const [label, s] of [
-        ["BridgeNetwork", a],
-        ["docker.Network", b],
-      ] as const) {
-        const isA = s === a;
-        rows.push({
-          bench: "4 engine scale",
-          case: `${key === "previewMs" ? "preview" : "up"}, ${label} x${n}`,
-          status: "ran",
-          runs: ROUNDS,
-          medianMs: s.ms,
-          samplesMs: s.samples,
-          perUnit: perNetText(s.ms, n),
-          peakRssMb: mb(s.treeRssKb),
-          peakRssOf: `largest process of the run (engine, provider or program host; program host alone ${mb(s.hostRssKb)} MiB)`,
-          ratio: isA ? ratio : undefined,
-          ratioOf: isA ? `${key === "previewMs" ? "preview" : "up"} time, BridgeNetwork / docker.Network` : undefined,
-          goal: isA ? "<= 1.1" : undefined,
-          verdict: isA ? against(ratio, 1.1, (x) => x.toFixed(2)) : undefined,
-        });
-      }
     }
   }
-  raw.engine = summary;
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Where the time goes: one traced dockwire Redis run.
+
+async function benchWhere(): Promise<void> {
+  const missing = missingPieces(["pulumi", "pulumi-resource-pulumi-nodejs", "pulumi-language-nodejs"]);
+  if (missing.length > 0 || !process.env.DOCKER_HOST) {
+    where.push(`not run: ${missing.length ? notRunReason(missing) : "no Docker daemon"}`);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "dockwire-bench-trace-"));
+  try {
+    log("where: one dockwire Redis run with the engine's log on (-v=9), not timed against anything");
+    const r = await phaseScript("redis-cluster-dockwire.sh", [], { ...process.env, REDIS_BENCH_TRACE: dir });
+    where.push(
+      `one traced run (the log itself slows it): up ${r.phases.up?.toFixed(2)} s, no-op preview ${r.phases["noop-preview-folder"]?.toFixed(2)} s, destroy ${r.phases.destroy?.toFixed(2)} s, floor preview ${r.phases["floor-preview"]?.toFixed(2)} s, floor up ${r.phases["floor-up"]?.toFixed(2)} s`,
+    );
+    const out: Record<string, unknown> = { phases: r.phases };
+    for (const op of ["up", "noop-preview", "destroy", "floor-preview", "floor-up"]) {
+      const f = path.join(dir, `${op}.log`);
+      if (!existsSync(f)) continue;
+      const s = summarizeEngineLog(readFileSync(f, "utf8"));
+      if (!s) continue;
+      out[op] = s;
+      where.push(...describeEngineLog(op, s));
+    }
+    raw.where = out;
+  } catch (e) {
+    if (!(e instanceof ChildFailed)) throw e;
+    where.push(`failed: ${e.message.split("\n").slice(0, 4).join(" / ")}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -553,7 +734,7 @@ function header(m: Machine): string[] {
     `dockwire bench, ${m.date}`,
     `machine: ${m.nproc} CPU(s), ${m.cpuModel}; ${(m.memTotalMb / 1024).toFixed(1)} GiB RAM; node ${m.node}; ${m.platform}, kernel ${m.kernel}; 1-min load avg ${m.loadAvg1mAtStart} at start, ${m.loadAvg1mAtEnd ?? "?"} at end`,
     `toolchain: ${toolchain().join(" ") || "(none)"}; DOCKER_HOST ${process.env.DOCKER_HOST || "(unset)"}`,
-    `method: per comparison, one warm-up of each side, then ${ROUNDS} rounds alternating A B A B ... (${REDIS_ROUNDS} for the redis cluster); each run in its own child process; medians; peak RSS = median of each run's RSS high-water mark`,
+    `method: per comparison, one warm-up of each side, then rounds alternating A B C A B C ... (${ROUNDS} for plan and mocks, ${REDIS_ROUNDS} for the redis cluster, ${ENGINE_ROUNDS} for networks and containers); each run in its own child process; medians, spread min-max; peak RSS = median of each run's high-water mark`,
   ];
 }
 
@@ -579,8 +760,22 @@ function table(): string[] {
   return [line(cols), line(cols.map((_, i) => "-".repeat(i === cols.length - 1 ? 7 : widths[i]))), ...cells.map(line)];
 }
 
+/** The peak RSS of each engine-scale run (program, dynamic provider, engine), one line per comparison. */
+function rssLines(): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of rows) {
+    if (!/^[45] /.test(r.bench) || !r.peakRssOf || r.status !== "ran") continue;
+    const key = `${r.bench}: ${r.case.replace(/^(preview|up|destroy), /, "")}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`  ${key}: ${r.peakRssOf}`);
+  }
+  return out.length ? ["peak RSS, medians of the runs (the same processes serve preview, up and destroy):", ...out, ""] : [];
+}
+
 async function main(): Promise<void> {
-  const all = ["plan", "mocks", "redis", "engine"];
+  const all = ["plan", "mocks", "redis", "networks", "containers", "where"];
   const selected = process.argv.slice(2).length ? process.argv.slice(2) : all;
   const unknown = selected.filter((s) => !all.includes(s));
   if (unknown.length) {
@@ -600,7 +795,9 @@ async function main(): Promise<void> {
     if (s === "plan") await benchPlan();
     if (s === "mocks") await benchMocks();
     if (s === "redis") await benchRedis();
-    if (s === "engine") await benchEngine();
+    if (s === "networks") await benchScale("networks");
+    if (s === "containers") await benchScale("containers");
+    if (s === "where") await benchWhere();
   }
   const durationS = Math.round((Date.now() - t0) / 100) / 10;
   m.loadAvg1mAtEnd = Math.round(os.loadavg()[0] * 100) / 100;
@@ -613,6 +810,9 @@ async function main(): Promise<void> {
       warmup: 1,
       rounds: ROUNDS,
       redisRounds: REDIS_ROUNDS,
+      engineRounds: ENGINE_ROUNDS,
+      networks: NETWORKS,
+      containers: CONTAINERS,
       alternation: "A B A B ...",
       childProcessPerRun: true,
       statistic: "median",
@@ -620,6 +820,7 @@ async function main(): Promise<void> {
     selected,
     durationS,
     rows,
+    where,
     raw,
   };
   writeFileSync(path.join(RESULTS, "latest.json"), JSON.stringify(json, null, 2) + "\n");
@@ -632,6 +833,11 @@ async function main(): Promise<void> {
     "",
     ...table(),
     "",
+    ...rssLines(),
+    ...(ratioBars(rows).length
+      ? ["ratios, dockwire / the other side (| the goal; = the part past it):", ...ratiosText(ratioBars(rows)), ""]
+      : []),
+    ...(where.length ? ["where the time goes (the engine's log of one traced dockwire Redis run):", ...where, ""] : []),
     `total bench time ${durationS} s; figures in bench/results/latest.json` +
       `${svg ? ", chart in bench/results/scaling.svg" : ""}${ratios ? ", ratios in bench/results/ratios.svg" : ""}`,
   ];

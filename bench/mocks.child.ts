@@ -1,11 +1,12 @@
 /**
  * One measured run of component overhead under Pulumi mocks, in its own process:
  *
- *   node dist/bench/mocks.child.js dockwire|plain N
+ *   node dist/bench/mocks.child.js dockwire|bare N
  *
  * Installs mocks as test/components/lib/mocks.ts does (pulumi.runtime.setMocks), then
- * constructs N networks with the same inputs, either as dockwire BridgeNetworks or as plain
- * `docker.Network`s (the exact inputs a BridgeNetwork registers for `{ subnet }`), and waits
+ * constructs N networks with the same inputs, either as dockwire BridgeNetworks or as
+ * dockwire's bare DockerNetwork resources (the exact inputs a BridgeNetwork registers for
+ * `{ subnet }`), and waits
  * until every resource is registered with the mock monitor (every URN and every network id
  * resolved). Modules are loaded before the clock starts.
  *
@@ -14,9 +15,8 @@
  * registered inputs (the parent checks both sides registered the same), RSS before
  * construction, and the process's peak RSS.
  */
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { BridgeNetwork } from "../provider";
+import { BridgeNetwork, DockerNetwork } from "../provider";
 import { nowMs, reportResult } from "./lib/common";
 
 /** The i-th /24 of 10.0.0.0/8 and its first host. */
@@ -32,7 +32,7 @@ function settled<T>(o: pulumi.Output<T>): Promise<T> {
 async function main(): Promise<void> {
   const side = process.argv[2];
   const n = Number(process.argv[3]);
-  if (!["dockwire", "plain"].includes(side) || !Number.isInteger(n) || n < 1) throw new Error("usage: mocks.child.js dockwire|plain N");
+  if (!["dockwire", "bare"].includes(side) || !Number.isInteger(n) || n < 1) throw new Error("usage: mocks.child.js dockwire|bare N");
 
   const seen: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
   await pulumi.runtime.setMocks(
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   } else {
     for (let i = 0; i < n; i++) {
       const { subnet, gateway } = pool(i);
-      const net = new docker.Network(`net-${i}`, { name: `net-${i}`, driver: "bridge", ipamConfigs: [{ subnet, gateway }] });
+      const net = new DockerNetwork(`net-${i}`, { name: `net-${i}`, driver: "bridge", ipamConfigs: [{ subnet, gateway }] });
       waits.push(settled(net.urn), settled(net.id));
     }
   }
@@ -70,9 +70,10 @@ async function main(): Promise<void> {
   await Promise.all(waits);
   const registerMs = nowMs() - t0;
 
-  const networks = seen.filter((r) => r.type === "docker:index/network:Network");
-  if (networks.length !== n) throw new Error(`the mock saw ${networks.length} docker networks, expected ${n}`);
-  const sample = networks.find((r) => r.name === "net-0")!;
+  const networks = seen.filter((r) => r.type === "pulumi-nodejs:dynamic/dockwire:DockerNetwork");
+  if (networks.length !== n) throw new Error(`the mock saw ${networks.length} DockerNetworks, expected ${n}`);
+  // The provider's serialized code is the same on both sides and long: compared by its length only.
+  const { __provider: code, ...sample } = networks.find((r) => r.name === "net-0")!.inputs;
   reportResult({
     side,
     n,
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     registerMs,
     resources: seen.length,
     components: seen.filter((r) => r.type === "dockwire:networks:BridgeNetwork").length,
-    sampleInputs: sample.inputs,
+    sampleInputs: { ...sample, __providerLength: typeof code === "string" ? code.length : undefined },
     rssBeforeKb,
   });
 }

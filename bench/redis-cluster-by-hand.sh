@@ -12,7 +12,8 @@
 #        IMAGE redis-server /etc/redis/redis.conf
 #   3. wait (bounded) until every node answers PING
 #   4. redis-cli --cluster create 172.38.0.11:6379 ... 172.38.0.16:6379 --cluster-replicas 1 --cluster-yes
-#   5. wait (bounded) until CLUSTER INFO says cluster_state:ok
+#   5. wait (bounded) until CLUSTER INFO says cluster_state:ok on every node (right after
+#      the create, a node that has not heard the others yet still answers CLUSTERDOWN)
 #   6. tear down: the six containers, the network, the node directories
 #
 # It shares the daemon: it refuses to start when a network named redis or containers named
@@ -136,10 +137,12 @@ timeout 120 docker exec redis-1 redis-cli --cluster create "${addrs[@]}" --clust
 echo "phase create $(elapsed "$t")"
 
 t=$(now)
-deadline=$((SECONDS + WAIT))
-until timeout 5 docker exec redis-1 redis-cli cluster info 2>/dev/null | tr -d '\r' | grep -q '^cluster_state:ok$'; do
-  [ $SECONDS -lt $deadline ] || die "the cluster did not reach cluster_state:ok within $WAIT s"
-  sleep 0.1
+for n in "${NODES[@]}"; do
+  deadline=$((SECONDS + WAIT))
+  until timeout 5 docker exec "redis-$n" redis-cli cluster info 2>/dev/null | tr -d '\r' | grep -q '^cluster_state:ok$'; do
+    [ $SECONDS -lt $deadline ] || die "redis-$n did not reach cluster_state:ok within $WAIT s"
+    sleep 0.1
+  done
 done
 echo "phase ok $(elapsed "$t")"
 info=$(timeout 5 docker exec redis-1 redis-cli cluster info | tr -d '\r')

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# dockwire's bench suite, one command: `npm run bench` (or `bash bench/run.sh [plan] [mocks] [redis] [engine]`).
+# dockwire's bench suite, one command: `npm run bench`
+# (or `bash bench/run.sh [plan] [mocks] [redis] [networks] [containers] [where]`).
 #
-#   1. npm dependencies, the Docker daemon and images (for the Redis Cluster bench), and the
-#      Pulumi toolchain env (DOCKWIRE_TOOLCHAIN says which engine benches can run here)
+#   1. npm dependencies, the Docker daemon and images (for the daemon benches), Debian's
+#      docker-compose when it is missing (the Compose side of the Redis Cluster bench), and
+#      the Pulumi toolchain env (DOCKWIRE_TOOLCHAIN says which engine benches can run here)
 #   2. builds: `npm run build`, then the bench scripts (bench/tsconfig.json -> dist/bench)
 #   3. node dist/bench/main.js: prints the table; writes bench/results/latest.json and
 #      bench/results/scaling.svg
 #
-# The Redis Cluster bench uses the daemon: run the suite when no tests are running on it
-# (the bench refuses to start on a busy daemon). Without a daemon it reports "not run".
-# Env: BENCH_ROUNDS (default 7), BENCH_REDIS_ROUNDS (default 5), BENCH_ENGINE_NS (default "10 100").
+# The redis, networks, containers and where benches use the daemon: run the suite when no
+# tests are running on it (the bench waits for them, then refuses to start on a busy daemon).
+# Without a daemon they report "not run".
+# Env: BENCH_ROUNDS (default 7), BENCH_REDIS_ROUNDS (default 5), BENCH_ENGINE_ROUNDS (default
+# 3), BENCH_NETWORKS (default 100), BENCH_CONTAINERS (default 50).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -21,7 +25,7 @@ bash scripts/deps.sh >&2 || exit 1
 want_daemon=1
 if [ $# -gt 0 ]; then
   want_daemon=0
-  for a in "$@"; do case "$a" in redis|engine) want_daemon=1 ;; esac; done
+  for a in "$@"; do case "$a" in redis | networks | containers | where) want_daemon=1 ;; esac; done
 fi
 if [ "$want_daemon" = 1 ]; then
   step "docker daemon and images"
@@ -30,6 +34,18 @@ if [ "$want_daemon" = 1 ]; then
   else
     echo "bench: no Docker daemon or images: the redis and engine benches report \"not run\"" >&2
     unset DOCKER_HOST
+  fi
+fi
+
+want_compose=1
+if [ $# -gt 0 ]; then
+  want_compose=0
+  for a in "$@"; do [ "$a" != redis ] || want_compose=1; done
+fi
+if [ "$want_daemon" = 1 ] && [ "$want_compose" = 1 ] && ! command -v docker-compose >/dev/null 2>&1; then
+  step "docker-compose (Debian's, for the Compose side of the Redis Cluster bench)"
+  if ! { timeout 600 apt-get install -y docker-compose >&2 || { timeout 300 apt-get update >&2 && timeout 600 apt-get install -y docker-compose >&2; }; }; then
+    echo "bench: could not install docker-compose: the Compose rows report \"not run\"" >&2
   fi
 fi
 

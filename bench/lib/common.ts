@@ -7,7 +7,7 @@
  * tree from `/usr/bin/time`) belongs to that figure alone.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -120,6 +120,11 @@ export function interrupt(): void {
       /* already gone */
     }
   }
+}
+
+/** Whether {@link interrupt} was called (a wait should give up). */
+export function isInterrupted(): boolean {
+  return interrupted;
 }
 
 /**
@@ -267,4 +272,109 @@ export function fmtMs(ms: number | undefined): string {
 /** The last lines of a child's output, for a failure message. */
 export function tail(text: string, lines = 8): string {
   return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** Peak RSS (KiB, the kernel's VmHWM) of each kind of process seen under a process. */
+export interface TreePeaks {
+  /** The engine: the `pulumi` CLI. */
+  engineKb?: number;
+  /** The dynamic-provider process (`pulumi-resource-pulumi-nodejs`, node running @pulumi/pulumi's cmd/dynamic-provider). */
+  providerKb?: number;
+  /** The Node.js language host's program process (folder runs; an inline program runs in the caller's own process). */
+  programKb?: number;
+  /** How many samples were taken, and how many processes were seen. */
+  samples: number;
+  processes: number;
+}
+
+function readProc(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return undefined; // gone, or not Linux
+  }
+}
+
+/** The descendants of `root` (pids), from /proc/PID/task/TID/children. */
+function descendants(root: number): number[] {
+  const out: number[] = [];
+  const queue = [root];
+  for (let guard = 0; queue.length > 0 && guard < 10_000; guard++) {
+    const pid = queue.shift()!;
+    let kids: string[] = [];
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const c = readProc(pid, `task/${tid}/children`);
+        if (c) kids.push(...c.trim().split(/\s+/).filter(Boolean));
+      }
+    } catch {
+      kids = [];
+    }
+    for (const k of kids) {
+      const n = Number(k);
+      if (Number.isInteger(n) && !out.includes(n)) {
+        out.push(n);
+        queue.push(n);
+      }
+    }
+  }
+  return out;
+}
+
+/** Which kind of process a command line is, for {@link TreePeaks}. */
+export function processKind(cmdline: string): "engine" | "provider" | "program" | undefined {
+  const argv = cmdline.split("\0").filter(Boolean);
+  const exe = path.basename(argv[0] ?? "");
+  const all = argv.join(" ");
+  if (/cmd[/\\]dynamic-provider/.test(all) || exe === "pulumi-resource-pulumi-nodejs") return "provider";
+  if (/cmd[/\\]run[/\\]?(index\.js)?( |$)/.test(all) || /@pulumi[/\\]pulumi[/\\].*cmd[/\\]run\b/.test(all)) return "program";
+  if (exe === "pulumi") return "engine";
+  return undefined;
+}
+
+/**
+ * Samples, every `intervalMs` until stopped, the processes under `root` (this process by
+ * default) and keeps each kind's largest VmHWM (the kernel's per-process RSS high-water
+ * mark, so a sample need only see a process once before it exits). Bounded: it stops by
+ * itself after `maxMs`. Linux only; elsewhere every peak stays undefined.
+ */
+export function sampleTree(root = process.pid, intervalMs = 100, maxMs = 30 * 60_000): { stop: () => TreePeaks } {
+  const peaks: TreePeaks = { samples: 0, processes: 0 };
+  const seen = new Set<number>();
+  const kindOf = new Map<number, ReturnType<typeof processKind> | null>();
+  const tick = () => {
+    peaks.samples++;
+    for (const pid of descendants(root)) {
+      if (!seen.has(pid)) {
+        seen.add(pid);
+        peaks.processes++;
+      }
+      // A launcher (sh) execs node under the same pid: look at the command line each time until it is known.
+      let kind = kindOf.get(pid);
+      if (!kind) {
+        const cmd = readProc(pid, "cmdline");
+        if (cmd === undefined) continue;
+        kind = processKind(cmd) ?? null;
+        kindOf.set(pid, kind);
+      }
+      if (!kind) continue;
+      const m = /^VmHWM:\s+(\d+) kB/m.exec(readProc(pid, "status") ?? "");
+      if (!m) continue;
+      const key = `${kind}Kb` as const;
+      peaks[key] = Math.max(peaks[key] ?? 0, Number(m[1]));
+    }
+  };
+  const timer = setInterval(tick, intervalMs);
+  const limit = setTimeout(() => clearInterval(timer), maxMs);
+  timer.unref();
+  limit.unref();
+  tick();
+  return {
+    stop: () => {
+      tick();
+      clearInterval(timer);
+      clearTimeout(limit);
+      return peaks;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The scaling chart (bench/results/scaling.svg), hand-written SVG without dependencies:
  * two log-log panels of median time against N, each with a dashed line of linear scaling
- * from the reference series' smallest N (warm plan; plain docker.Network): a series parallel
+ * from the reference series' smallest N (warm plan; bare DockerNetwork): a series parallel
  * to it has a flat cost per item.
  */
 import type { Machine } from "./common";
@@ -21,7 +21,7 @@ interface PlanSummary {
 interface MockSummary {
   n: number;
   dockwire: { registerMs: number };
-  plain: { registerMs: number };
+  bare: { registerMs: number };
   ratio: number;
 }
 
@@ -116,7 +116,7 @@ export function scalingSvg(plan: PlanSummary[] | undefined, mocks: MockSummary[]
         "Under Pulumi mocks: register N networks",
         [
           { label: "dockwire BridgeNetwork", color: "#2ca02c", points: mocks.map((p) => [p.n, p.dockwire.registerMs]) },
-          { label: "plain docker.Network", color: "#9467bd", points: mocks.map((p) => [p.n, p.plain.registerMs]) },
+          { label: "bare DockerNetwork", color: "#9467bd", points: mocks.map((p) => [p.n, p.bare.registerMs]) },
         ],
         "median time (ms)",
         1,
@@ -145,14 +145,14 @@ export interface RatioBar {
 
 /**
  * The ratios chart (bench/results/ratios.svg): one horizontal bar per comparison with a goal
- * (dockwire / by hand, dockwire / plain docker.Network), on a linear axis from 0, the goal
+ * (dockwire / by hand, / Compose, / the docker CLI, / the empty program, BridgeNetwork / bare DockerNetwork), on a linear axis from 0, the goal
  * as a dark tick on the bar's line and the 1.0 line dashed; a bar is green when it meets its
  * goal, red when it misses it. Undefined when no row has a ratio and a goal.
  */
 export function ratiosSvg(bars: RatioBar[], m: Machine): string | undefined {
   if (bars.length === 0) return undefined;
   const rowH = 26;
-  const left = 330;
+  const left = 470;
   const width = 360;
   const top = 40;
   const h = top + bars.length * rowH + 40;
@@ -171,9 +171,32 @@ export function ratiosSvg(bars: RatioBar[], m: Machine): string | undefined {
       `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${esc(b.label)}</text>`,
       `<rect x="${left}" y="${y + 4}" width="${(x(b.ratio) - left).toFixed(1)}" height="${rowH - 10}" fill="${met ? "#2ca02c" : "#d62728"}" data-ratio="${b.ratio.toFixed(3)}"/>`,
       `<line x1="${x(b.goal)}" y1="${y + 1}" x2="${x(b.goal)}" y2="${y + rowH - 3}" stroke="#000" stroke-width="2"/>`,
-      `<text x="${(x(b.ratio) + 4).toFixed(1)}" y="${y + 15}">${b.ratio.toFixed(2)} (goal ${met ? "met" : "missed"}: ≤ ${b.goal.toFixed(1)})</text>`,
+      `<text x="${(x(b.ratio) + 4).toFixed(1)}" y="${y + 15}">${b.ratio.toFixed(2)} (goal ${met ? "met" : "missed"}: ≤ ${String(b.goal)})</text>`,
     );
   });
   out.push(`<text x="${left}" y="${h - 12}" fill="#555">green: goal met; red: missed; black tick: the goal</text>`, "</svg>");
   return out.join("\n");
+}
+
+/**
+ * The same ratios as text, for a terminal and the README: one line per comparison, a bar
+ * of `#` to the ratio (`=` past the goal), `|` at the goal, on a linear scale from 0.
+ */
+export function ratiosText(bars: RatioBar[], width = 40): string[] {
+  if (bars.length === 0) return [];
+  const max = Math.max(1.2, ...bars.map((b) => Math.max(b.ratio, b.goal)));
+  const col = (v: number) => Math.round((v / max) * width);
+  const labelW = Math.max(...bars.map((b) => b.label.length));
+  return bars.map((b) => {
+    const goalAt = col(b.goal);
+    const end = col(b.ratio);
+    let bar = "";
+    for (let i = 0; i <= Math.max(end, goalAt); i++) {
+      if (i === goalAt) bar += "|";
+      else if (i < end) bar += i < goalAt ? "#" : "=";
+      else bar += " ";
+    }
+    const verdict = b.ratio <= b.goal ? "met" : "MISSED";
+    return `${b.label.padEnd(labelW)}  ${bar.padEnd(width + 2)} ${b.ratio.toFixed(2)} (goal <= ${b.goal}: ${verdict})`;
+  });
 }
