@@ -15,6 +15,7 @@ import {
   stable,
   targetOfConn,
 } from "../../provider/docker/common";
+import { LEGACY_NETWORK } from "./fixtures/legacy-docker";
 
 // ---------------------------------------------------------------- constants
 
@@ -221,32 +222,6 @@ test("connOf: a connection with a host, else none", (t) => {
 
 // ---------------------------------------------------------------- legacy (@pulumi/docker 4.11.2) states
 
-/** A docker.Network's outputs as @pulumi/docker 4.11.2 wrote them (dockwire 0.2's redis network). */
-const LEGACY_NETWORK = {
-  __meta: '{"schema_version":"1"}',
-  __pulumi_raw_state_delta: {
-    obj: {
-      ps: { ipamConfigs: { arr: { el: { "0": { obj: {} } } } }, labels: { arr: {} }, options: { map: {} } },
-      renamed: { ipamConfigs: "ipam_config" },
-    },
-  },
-  attachable: false,
-  checkDuplicate: null,
-  driver: "bridge",
-  id: "1a43b4f9c911988f8cc9e4e7c5e5cf80a5bb1c9d5e6171515f9249346c3eef37",
-  ingress: false,
-  internal: false,
-  ipamConfigs: [{ auxAddress: null, gateway: "172.40.0.1", ipRange: "", subnet: "172.40.0.0/16" }],
-  ipamDriver: "default",
-  ipamOptions: null,
-  ipv6: false,
-  labels: [],
-  name: "lg-redis",
-  options: {},
-  scope: "local",
-};
-
-/** Its inputs, with the bridge's `__defaults`. */
 const LEGACY_NETWORK_INPUTS = {
   __defaults: ["attachable", "ingress", "internal", "ipamDriver", "ipv6"],
   driver: "bridge",

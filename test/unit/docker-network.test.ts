@@ -9,6 +9,7 @@ import {
   implicitGateway,
   networkCreateBody,
 } from "../../provider/docker/network-live";
+import { LEGACY_NETWORK } from "./fixtures/legacy-docker";
 
 const OWNER = "dockwire-lab/dev";
 const ID = "1a43b4f9c911988f8cc9e4e7c5e5cf80a5bb1c9d5e6171515f9249346c3eef37";
@@ -337,23 +338,7 @@ const replace = (...fields: string[]): DiffResult => ({ changes: true, replaces:
 const update: DiffResult = { changes: true, replaces: [], deleteBeforeReplace: true };
 
 /** A docker.Network state of @pulumi/docker 4.11.2 (dockwire 0.2), as the checkpoint holds it. */
-const LEGACY: Record<string, unknown> = {
-  __meta: '{"schema_version":"1"}',
-  attachable: false,
-  checkDuplicate: null,
-  driver: "bridge",
-  id: "1a43b4f9c911988f8cc9e4e7c5e5cf80a5bb1c9d5e6171515f9249346c3eef37",
-  ingress: false,
-  internal: false,
-  ipamConfigs: [{ auxAddress: null, gateway: "172.40.0.1", ipRange: "", subnet: "172.40.0.0/16" }],
-  ipamDriver: "default",
-  ipamOptions: null,
-  ipv6: false,
-  labels: [],
-  name: "lg-redis",
-  options: {},
-  scope: "local",
-};
+const LEGACY = LEGACY_NETWORK;
 const LEGACY_NEWS: Record<string, unknown> = {
   name: "lg-redis",
   driver: "bridge",
