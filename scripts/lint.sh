@@ -18,7 +18,7 @@ check() { # NAME CMD...: runs CMD, reports NAME ok or FAILED
 
 check eslint npx --no-install eslint --max-warnings 0 .
 check prettier npx --no-install prettier --check --log-level warn "**/*.{ts,mjs,json}"
-shells=(provider/sh/*.sh scripts/*.sh bench/*.sh .ci/run)
+shells=(provider/sh/*.sh provider/plugin/pulumi-resource-dockwire scripts/*.sh bench/*.sh .ci/run)
 if command -v shellcheck >/dev/null 2>&1; then
   check shellcheck shellcheck "${shells[@]}"
 else

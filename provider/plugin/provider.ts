@@ -1,0 +1,128 @@
+/**
+ * The dockwire provider plugin: a Pulumi component provider whose `construct` builds the same
+ * TypeScript components a TypeScript program uses, so a Python, Go, .NET or YAML program gets
+ * the same checks and the same refusals at preview. Its schema (schema.json beside this
+ * file's source) is generated from those components' types (test/lib/schema-gen.ts).
+ *
+ * The engine starts one provider process per deployment, so the process-wide state the
+ * components keep per program (the address plan, claimed names, host ports) spans every
+ * component of the program, as it does in a TypeScript program. A component passed to
+ * another (a network to a container, a DockerHost as `host`) arrives as a resource
+ * reference and is resolved to the live component constructed earlier in this process.
+ *
+ * @module
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type * as provider from "@pulumi/pulumi/provider";
+import { COMPONENTS, ComponentToken } from "./components";
+
+/** The package schema's parts the provider reads. */
+interface PackageSchema {
+  version: string;
+  resources: Record<string, { inputProperties?: Record<string, { plain?: boolean }>; properties?: Record<string, unknown> }>;
+}
+
+/** Where the schema is, beside the source of this module (dist/provider/plugin -> provider/plugin). */
+export function schemaPath(): string {
+  const candidates = [path.join(__dirname, "schema.json"), path.join(__dirname, "../../../provider/plugin/schema.json")];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error(`dockwire provider: schema.json not found (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+/** The parts of pulumi's Output the provider needs to turn a known input back into a plain value. */
+interface SettlableOutput {
+  isKnown: Promise<boolean>;
+  promise(): Promise<unknown>;
+}
+
+export class DockwireProvider implements provider.Provider {
+  public readonly version: string;
+  public readonly schema: string;
+  private readonly spec: PackageSchema;
+  /** Components constructed by this process, by URN: what resource references resolve to. */
+  private readonly live = new Map<string, pulumi.Resource>();
+
+  constructor(schemaText: string) {
+    this.schema = schemaText;
+    this.spec = JSON.parse(schemaText) as PackageSchema;
+    this.version = this.spec.version;
+    const modules = new Set(Object.keys(COMPONENTS).map((t) => t.split(":")[1]));
+    for (const mod of modules) {
+      pulumi.runtime.registerResourceModule("dockwire", mod, {
+        version: this.version,
+        construct: (name: string, type: string, urn: string): pulumi.Resource => {
+          const found = this.live.get(urn);
+          if (!found) {
+            throw new Error(
+              `${type} "${name}" is not a component of this deployment: dockwire components can be passed to each other only within one program (give a name or value instead).`,
+            );
+          }
+          return found;
+        },
+      });
+    }
+  }
+
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<provider.ConstructResult> {
+    const ctor = (COMPONENTS as Record<string, unknown>)[type] as
+      (new (name: string, args: unknown, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource) | undefined;
+    const resource = this.spec.resources[type];
+    if (!ctor || !resource)
+      throw new Error(
+        `unknown resource type ${type}: the dockwire provider ${this.version} constructs ${Object.keys(COMPONENTS).join(", ")}`,
+      );
+    const args = await this.plainArgs(type as ComponentToken, name, inputs, resource.inputProperties ?? {});
+    const component = new ctor(name, args, options);
+    const urn = await new Promise<string>((resolve) => component.urn.apply(resolve));
+    this.live.set(urn, component);
+    const state: Record<string, unknown> = {};
+    for (const key of Object.keys(resource.properties ?? {})) {
+      const value = (component as unknown as Record<string, unknown>)[key];
+      if (value !== undefined) state[key] = value;
+    }
+    return { urn, state };
+  }
+
+  /**
+   * The component's `args`: inputs the schema marks `plain` are checked when the component
+   * is constructed, so they must be known values; the engine may still hand them over wrapped
+   * (an input that depends on another resource, such as a network reference): unwrap them, or
+   * fail naming the field when the value is not known yet.
+   */
+  private async plainArgs(
+    type: ComponentToken,
+    name: string,
+    inputs: pulumi.Inputs,
+    props: Record<string, { plain?: boolean }>,
+  ): Promise<unknown> {
+    const args: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(inputs)) {
+      if (value === undefined) continue;
+      if (props[key]?.plain && pulumi.Output.isInstance(value)) {
+        const out = value as unknown as SettlableOutput;
+        if (!(await out.isKnown)) {
+          throw new pulumi.RunError(
+            `${type} ${JSON.stringify(name)}: ${key} must be known when the component is constructed (dockwire checks it at preview), but it is the output of a resource not created yet: give the value itself.`,
+          );
+        }
+        args[key] = await out.promise();
+      } else {
+        args[key] = value;
+      }
+    }
+    return args;
+  }
+}
+
+/** The provider with the schema beside it. */
+export function dockwireProvider(): DockwireProvider {
+  return new DockwireProvider(fs.readFileSync(schemaPath(), "utf8"));
+}
