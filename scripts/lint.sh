@@ -6,6 +6,7 @@
 #      (provider/sh/), scripts/, bench/ and .ci/run
 #   4. actionlint of the GitHub Actions workflows (.github/workflows; scripts/actionlint.sh
 #      builds the pinned version once), with shellcheck over their run: steps
+#   5. gofmt and go vet of the Go program scripts/sdkgen
 # Each runs even if an earlier one failed; any failure fails the run, naming the check.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -29,6 +30,17 @@ if al=$(bash scripts/actionlint.sh); then
   check actionlint "$al" -shellcheck "$(command -v shellcheck || true)" .github/workflows/*.yml
 else
   echo "lint.sh: actionlint could not be found or built: FAILED" >&2
+  status=1
+fi
+# gofmt and go vet of scripts/sdkgen, the SDK generator scripts/toolchain.sh builds (vet
+# compiles it; its modules come from the Go module proxy, cached by the toolchain build).
+if command -v go >/dev/null 2>&1; then
+  unformatted=$(gofmt -l scripts/sdkgen)
+  check gofmt test -z "$unformatted"
+  [ -z "$unformatted" ] || echo "$unformatted" >&2
+  check go-vet env -C scripts/sdkgen GOFLAGS='' GOWORK=off go vet -mod=readonly ./...
+else
+  echo "lint.sh: go is not installed (the toolchain build needs it too): FAILED" >&2
   status=1
 fi
 exit $status
