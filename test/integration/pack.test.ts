@@ -3,7 +3,7 @@
 // expected resources; through the real engine its bad input fails at preview with
 // dockwire's message.
 import test from "ava";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { toolchainHas } from "./lib/engine";
@@ -103,6 +103,60 @@ const pulumi = require("@pulumi/pulumi");
   // manifest): a NetworkNamespace and a BridgeNetwork up, read back by refresh, and destroyed.
   const listing = await run("tar", ["-tzf", tarball], { timeoutMs: 30_000 });
   for (const f of ["netns-observe.sh", "netns-fix.sh", "daemon-read.sh"]) t.true(listing.stdout.includes(`package/provider/sh/${f}`), f);
+
+  // 4. The provider plugin for other languages ships too, and runs from the installed copy
+  // with Node alone: the engine reads its schema through it; where the YAML language host is
+  // there, a YAML program pointed at node_modules/dockwire/provider/plugin (the README's way)
+  // gets dockwire's refusal of bad input at preview.
+  for (const f of ["pulumi-resource-dockwire", "schema.json"]) t.true(listing.stdout.includes(`package/provider/plugin/${f}`), f);
+  const launcher = path.join(dir, "node_modules", "dockwire", "provider", "plugin", "pulumi-resource-dockwire");
+  const served = await run("pulumi", ["package", "get-schema", launcher], { timeoutMs: 60_000, cwd: dir });
+  // The CLI adds the defaults it fills in (`config: {}`); the rest is the shipped schema.
+  const { config: _config, ...servedSchema } = JSON.parse(served.stdout) as Record<string, unknown>;
+  t.deepEqual(servedSchema, JSON.parse(await readFile(path.join(repo, "provider", "plugin", "schema.json"), "utf8")));
+  if (toolchainHas("pulumi-language-yaml")) {
+    const yamlDir = path.join(dir, "yaml");
+    await mkdir(yamlDir);
+    await symlink(path.join(dir, "node_modules"), path.join(yamlDir, "node_modules"));
+    await writeFile(
+      path.join(yamlDir, "Pulumi.yaml"),
+      [
+        "name: consumer-yaml",
+        "runtime: yaml",
+        "plugins:",
+        "  providers:",
+        "    - name: dockwire",
+        "      path: node_modules/dockwire/provider/plugin",
+        "resources:",
+        "  mynet:",
+        "    type: dockwire:networks:BridgeNetwork",
+        "    properties:",
+        "      subnet: 192.168.0.0/16",
+        "      gateway: 10.0.0.1",
+        "",
+      ].join("\n"),
+    );
+    const stackName = `consumeryaml${process.pid}`;
+    await run("pulumi", ["stack", "init", stackName], { timeoutMs: 60_000, cwd: yamlDir });
+    try {
+      // Both streams and the exit status, whatever they are.
+      const preview = await run("sh", ["-c", 'pulumi preview --stack "$1" 2>&1; echo "exit=$?"', "sh", stackName], {
+        timeoutMs: 120_000,
+        cwd: yamlDir,
+      });
+      t.notRegex(preview.stdout, /exit=0\s*$/);
+      t.true(
+        preview.stdout.includes(
+          'dockwire:networks:BridgeNetwork "mynet": gateway "10.0.0.1" is outside subnet 192.168.0.0/16: pick an address inside it, or omit gateway to use 192.168.0.1.',
+        ),
+        preview.stdout,
+      );
+    } finally {
+      await run("pulumi", ["stack", "rm", "--yes", "--force", stackName], { timeoutMs: 60_000, cwd: yamlDir }).catch(() => undefined);
+    }
+  } else {
+    t.log("skipped the YAML program on the installed plugin: needs pulumi-language-yaml (scripts/toolchain.sh)");
+  }
   if (!toolchainHas("pulumi-resource-pulumi-nodejs") || process.getuid?.() !== 0) {
     t.log("skipped the installed NetworkNamespace: needs root and the dynamic-provider launcher (scripts/toolchain.sh)");
     return;

@@ -1,0 +1,99 @@
+// dockwire from a Pulumi YAML program, through the real engine: stacks/mynet-yaml (seed 002's
+// `mynet` and two containers on it) run by the CLI with its YAML language host, dockwire's
+// components constructed by the dockwire provider plugin (provider/plugin, Node.js only), and
+// their Docker objects made by dockwire's own dynamic resources. Bad input in YAML is refused
+// at preview with the same message a TypeScript program gets, and nothing is created; up
+// makes what the daemon then shows; a re-preview is quiet; a change takes one up, in place;
+// destroy leaves nothing.
+import type { ExecutionContext } from "ava";
+import { TestStack, collect, engineTest, expectFailure, expectQuietPreview, folderStack } from "./lib/engine";
+import { docker, dockerJson, images, uniqueName } from "./lib/exec";
+
+const YAML = ["pulumi-language-yaml", "pulumi-resource-pulumi-nodejs"];
+
+/** The test's own names and range, beside anything else on the daemon. */
+function config(id: string): Record<string, string> {
+  return {
+    networkName: `${id}-mynet`,
+    subnet: "10.202.0.0/16",
+    gateway: "10.202.0.1",
+    image: images.busybox,
+    prefix: `${id}-`,
+    alias: "tomcat02",
+  };
+}
+
+/** Docker objects of the test on the daemon: its network and containers (any state). */
+async function objects(id: string): Promise<string[]> {
+  const nets = (await docker(["network", "ls", "--format", "{{.Name}}"])).split("\n").filter((n) => n.startsWith(id));
+  const ctrs = (await docker(["ps", "-a", "--format", "{{.Names}}"])).split("\n").filter((n) => n.startsWith(id));
+  return [...nets.map((n) => `network ${n}`), ...ctrs.map((c) => `container ${c}`)];
+}
+
+async function resourcesInState(ts: TestStack): Promise<string[]> {
+  const resources = (await ts.stack.exportStack()).deployment?.resources ?? [];
+  // The stack itself and the default provider of the dockwire package are not objects of the program.
+  return resources
+    .map((r: { type: string }) => r.type)
+    .filter((ty: string) => ty !== "pulumi:pulumi:Stack" && !ty.startsWith("pulumi:providers:"));
+}
+
+async function pingByName(t: ExecutionContext, from: string, name: string): Promise<void> {
+  const out = await docker(["exec", from, "ping", "-c", "1", "-W", "2", name], { timeoutMs: 15_000 });
+  t.regex(out, /1 packets received/, `${from} pings ${name}`);
+}
+
+engineTest("a Pulumi YAML program (seed 002: mynet and two containers) through the dockwire provider plugin", YAML, async (t) => {
+  const id = uniqueName("dwy");
+  t.teardown(async () => {
+    // Only if the engine's destroy failed: what the test made, by name.
+    for (const o of await objects(id).catch(() => [])) {
+      const [kind, name] = o.split(" ");
+      await docker(kind === "network" ? ["network", "rm", name] : ["rm", "-f", name]).catch(() => undefined);
+    }
+  });
+
+  // 1. Bad input, written in YAML: refused at preview (and by up) with dockwire's message, naming the field and the fix.
+  const bad = await folderStack(t, "mynet-yaml", { ...config(id), gateway: "10.9.0.1" });
+  const message =
+    'dockwire:networks:BridgeNetwork "mynet": gateway "10.9.0.1" is outside subnet 10.202.0.0/16: pick an address inside it, or omit gateway to use 10.202.0.1.';
+  const previewed = await expectFailure(() => bad.stack.preview({ onOutput: collect(bad) }));
+  t.true(previewed.includes(message), previewed);
+  const upped = await expectFailure(() => bad.stack.up({ onOutput: collect(bad) }));
+  t.true(upped.includes(message), upped);
+  t.deepEqual(await resourcesInState(bad), [], "nothing in state");
+  t.deepEqual(await objects(id), [], "nothing on the daemon");
+
+  // 2. Up: the daemon has the network with its subnet and gateway, both containers on it, reaching each other by name.
+  const ts = await folderStack(t, "mynet-yaml", config(id));
+  const up = await ts.stack.up({ onOutput: collect(ts) });
+  t.deepEqual(up.outputs.containers.value, [`${id}-tomcat01`, `${id}-tomcat02`]);
+  const [net] = await dockerJson<any[]>(["network", "inspect", `${id}-mynet`]);
+  t.deepEqual(net.IPAM.Config, [{ Subnet: "10.202.0.0/16", Gateway: "10.202.0.1" }]);
+  t.is(net.Id, up.outputs.networkId.value);
+  const inspect = async (c: string) => (await dockerJson<any[]>(["inspect", c]))[0];
+  const before = await inspect(`${id}-tomcat02`);
+  t.true(before.State.Running);
+  t.true(before.NetworkSettings.Networks[`${id}-mynet`].IPAddress.startsWith("10.202."));
+  await pingByName(t, `${id}-tomcat01`, "tomcat02");
+  await pingByName(t, `${id}-tomcat02`, "tomcat01");
+
+  // 3. A re-preview shows nothing to do.
+  await expectQuietPreview(t, ts);
+
+  // 4. A change in one up, in place: tomcat02's alias becomes `web`; same container, not restarted.
+  await ts.stack.setConfig("alias", { value: "web" });
+  const changed = await ts.stack.up({ onOutput: collect(ts) });
+  t.falsy(changed.summary.resourceChanges?.replace, "no replacement");
+  t.true((changed.summary.resourceChanges?.update ?? 0) >= 1, JSON.stringify(changed.summary.resourceChanges));
+  const after = await inspect(`${id}-tomcat02`);
+  t.is(after.Id, before.Id);
+  t.is(after.State.StartedAt, before.State.StartedAt);
+  t.true(after.NetworkSettings.Networks[`${id}-mynet`].Aliases.includes("web"));
+  await pingByName(t, `${id}-tomcat01`, "web");
+  await expectQuietPreview(t, ts);
+
+  // 5. Destroy: nothing left on the daemon.
+  await ts.stack.destroy({ onOutput: collect(ts) });
+  t.deepEqual(await objects(id), []);
+});
