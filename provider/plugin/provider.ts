@@ -16,6 +16,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
+import { DockerHost } from "../host/docker-host";
+import { NetworkNamespace } from "../netns/components";
+import { DockwireNetwork } from "../networks/network";
 import { COMPONENTS, ComponentToken } from "./components";
 
 /** The package schema's parts the provider reads. */
@@ -80,6 +83,7 @@ export class DockwireProvider implements provider.Provider {
         `unknown resource type ${type}: the dockwire provider ${this.version} constructs ${Object.keys(COMPONENTS).join(", ")}`,
       );
     const args = await this.plainArgs(type as ComponentToken, name, inputs, resource.inputProperties ?? {});
+    await this.resolveNames(type as ComponentToken, name, args);
     const component = new ctor(name, args, options);
     const urn = await new Promise<string>((resolve) => component.urn.apply(resolve));
     this.live.set(urn, component);
@@ -102,23 +106,73 @@ export class DockwireProvider implements provider.Provider {
     name: string,
     inputs: pulumi.Inputs,
     props: Record<string, { plain?: boolean }>,
-  ): Promise<unknown> {
+  ): Promise<Record<string, unknown>> {
     const args: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(inputs)) {
       if (value === undefined) continue;
-      if (props[key]?.plain && pulumi.Output.isInstance(value)) {
-        const out = value as unknown as SettlableOutput;
-        if (!(await out.isKnown)) {
-          throw new pulumi.RunError(
-            `${type} ${JSON.stringify(name)}: ${key} must be known when the component is constructed (dockwire checks it at preview), but it is the output of a resource not created yet: give the value itself.`,
-          );
-        }
-        args[key] = await out.promise();
-      } else {
-        args[key] = value;
-      }
+      args[key] = props[key]?.plain ? await this.known(value, key, type, name) : value;
     }
     return args;
+  }
+
+  /**
+   * Inside object types the schema refers to components by name (a cycle of imports in the
+   * Python SDK rules out resource references there): the name of a network, a namespace or a
+   * DockerHost's endpoint becomes the component of this program that has it, so the component
+   * gets what a TypeScript program passes (the network's subnet for the address checks, the
+   * namespace to order the veth after, the worker's daemon).
+   */
+  private async resolveNames(type: ComponentToken, name: string, args: Record<string, unknown>): Promise<void> {
+    const each = async (key: string, field: string, resolve: (value: unknown, at: string) => unknown): Promise<void> => {
+      const list = args[key];
+      if (!Array.isArray(list)) return;
+      args[key] = await Promise.all(
+        list.map(async (item: unknown, i) => {
+          if (item === null || typeof item !== "object" || !(field in item)) return item;
+          const at = `${key}[${i}].${field}`;
+          const value = await this.known((item as Record<string, unknown>)[field], at, type, name);
+          return { ...item, [field]: resolve(value, at) };
+        }),
+      );
+    };
+    const single = <T>(matches: T[]): T | undefined => (matches.length === 1 ? matches[0] : undefined);
+    const live = [...this.live.values()];
+    if (type === "dockwire:containers:AppContainer") {
+      // A network of the program by its Docker name (else an existing network, as in TypeScript).
+      await each(
+        "networks",
+        "network",
+        (v) => single(live.filter((c): c is DockwireNetwork => c instanceof DockwireNetwork && c.spec.name === v)) ?? v,
+      );
+    } else if (type === "dockwire:netns:VethPair") {
+      await each(
+        "ends",
+        "namespace",
+        (v) => single(live.filter((c): c is NetworkNamespace => c instanceof NetworkNamespace && c.namespaceName === v)) ?? v,
+      );
+    } else if (type === "dockwire:networks:Swarm") {
+      await each("workers", "host", (v, at) => {
+        const host = single(live.filter((c): c is DockerHost => c instanceof DockerHost && c.endpoint.url === v));
+        if (!host) {
+          throw new pulumi.RunError(
+            `${type} ${JSON.stringify(name)}: ${at} ${JSON.stringify(v)} is not the endpoint of one DockerHost of this program: construct a DockerHost with host: ${JSON.stringify(v)} and give its endpoint here.`,
+          );
+        }
+        return host;
+      });
+    }
+  }
+
+  /** A value the component needs at construction: an output is waited for, and must be known. */
+  private async known(value: unknown, field: string, type: string, name: string): Promise<unknown> {
+    if (!pulumi.Output.isInstance(value)) return value;
+    const out = value as unknown as SettlableOutput;
+    if (!(await out.isKnown)) {
+      throw new pulumi.RunError(
+        `${type} ${JSON.stringify(name)}: ${field} must be known when the component is constructed (dockwire checks it at preview), but it is the output of a resource not created yet: give the value itself.`,
+      );
+    }
+    return out.promise();
   }
 }
 

@@ -36,13 +36,46 @@ export const TYPESCRIPT_ONLY: Record<string, string> = {
 };
 
 /**
+ * Schema names of TypeScript types whose own names end in Args or Input, which the SDK
+ * generators append to input types themselves (a Go SDK of `VethPairEndArgs` does not compile).
+ */
+export const TYPE_NAMES: Record<string, string> = {
+  AddressConfigInput: "AddressPool",
+  ContainerPortInput: "PortBinding",
+  DockerTlsArgs: "DockerTls",
+  SshConnectionArgs: "SshConnection",
+  SwarmWorkerArgs: "SwarmWorker",
+  VethPairEndArgs: "VethPairEndPlacement",
+};
+
+/**
  * Properties whose TypeScript type is wider than any schema type, with the schema type they
  * have across languages.
  */
-export const NARROWED: Record<string, { spec: Record<string, unknown>; why: string }> = {
+export const NARROWED: Record<string, { spec: Record<string, unknown>; why: string; acceptsOutput?: boolean }> = {
   "dockwire:networks:OverlayNetwork.swarm": {
     spec: { $ref: "#/resources/dockwire:networks:Swarm" },
     why: "any resource in TypeScript; across languages the Swarm (other resources order the network with dependsOn)",
+  },
+  // Inside object types, a component is referred to by its name: the Python SDK generator
+  // imports a type module and the resource modules it refers to in a cycle, and the types then
+  // fail to resolve. The provider plugin finds the program's component of that name, so the
+  // checks that need it (a static address inside the network's subnet, the order of a veth
+  // after its namespace, a worker's daemon) are the same as in TypeScript.
+  "AppContainerNetwork.network": {
+    spec: { type: "string" },
+    acceptsOutput: true,
+    why: "a network component or a name in TypeScript; across languages the network's name (a dockwire network's networkName, or an existing network's)",
+  },
+  "VethPairEndPlacement.namespace": {
+    spec: { type: "string" },
+    acceptsOutput: true,
+    why: "a NetworkNamespace or a name in TypeScript; across languages the namespace's name",
+  },
+  "SwarmWorker.host": {
+    spec: { type: "string" },
+    acceptsOutput: true,
+    why: "a DockerHost in TypeScript; across languages the endpoint (`host`) of a DockerHost of the program",
   },
 };
 
@@ -105,7 +138,12 @@ export function generateSchema(root: string): Spec {
 
   const types: Record<string, Spec> = {};
   const typeNames = new Map<ts.Type, string>();
-  const doc = (s: ts.Symbol): string => ts.displayPartsToString(s.getDocumentationComment(checker)).trim();
+  // The doc comment as written; a TSDoc link `{@link X}` reads as `X` in every language.
+  const doc = (s: ts.Symbol): string =>
+    ts
+      .displayPartsToString(s.getDocumentationComment(checker))
+      .trim()
+      .replace(/\{@link\s+([^}|\s]+)\s*(?:\|\s*([^}]+))?\}/g, (_m, target: string, text?: string) => `\`${(text ?? target).trim()}\``);
   const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
   const symbolName = (t: ts.Type): string | undefined => (t.aliasSymbol ?? t.getSymbol())?.getName();
@@ -210,8 +248,8 @@ export function generateSchema(root: string): Spec {
     if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return [{ $ref: "pulumi.json#/Any" }];
     if (checker.isArrayType(t) || checker.isTupleType(t)) {
       const elems = checker.getTypeArguments(t as ts.TypeReference);
-      const item = elems.length === 1 ? convertUnion(elems[0], site) : convertUnion(unionOf(elems), site);
-      return [{ type: "array", items: item }];
+      const elem = elems.length === 1 ? elems[0] : unionOf(elems);
+      return [{ type: "array", items: element(elem, site) }];
     }
     if (t.getCallSignatures().length > 0) throw new Unexpressible("a function");
     const refs = componentRefs(t);
@@ -220,10 +258,16 @@ export function generateSchema(root: string): Spec {
     if (sym && sym.flags & ts.SymbolFlags.Class) throw new Unexpressible(`a live ${sym.getName()} object`);
     const props = checker.getPropertiesOfType(t);
     const index = checker.getIndexInfoOfType(t, ts.IndexKind.String);
-    if (index && props.length === 0) return [{ type: "object", additionalProperties: convertUnion(index.type, site) }];
+    if (index && props.length === 0) return [{ type: "object", additionalProperties: element(index.type, site) }];
     if (index) throw new Unexpressible("an object with both properties and an index signature");
     void inUnion;
     return [{ $ref: `#/types/${objectType(t, site)}` }];
+  };
+
+  /** An array item or map value: `plain` in an input when its TypeScript type takes no Input. */
+  const element = (t: ts.Type, site: Site): Spec => {
+    const spec = convertUnion(t, site);
+    return site.input && !members(t).wrapped ? { ...spec, plain: true } : spec;
   };
 
   const unionOf = (ts_: readonly ts.Type[]): ts.Type => {
@@ -244,10 +288,16 @@ export function generateSchema(root: string): Spec {
       .getPropertiesOfType(t)
       .map((p) => checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration ?? p.declarations![0]))
       .find((pt): pt is ts.StringLiteralType => pt.isStringLiteral());
+    const tsName = own && !own.startsWith("__") ? own : undefined;
     const name =
-      own && !own.startsWith("__")
-        ? own
-        : `${site.owner}${pascal(site.prop)}${tag ? pascal(tag.value.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string) => (c ?? "").toUpperCase())) : ""}`;
+      (tsName && TYPE_NAMES[tsName]) ??
+      tsName ??
+      `${site.owner}${pascal(site.prop)}${tag ? pascal(tag.value.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string) => (c ?? "").toUpperCase())) : ""}`;
+    if (/(Args|Input)$/.test(name)) {
+      throw new Error(
+        `the schema type for ${tsName ?? checker.typeToString(t)} would be named ${name}: the SDK generators add "Args" and "Input" to input types themselves (Go then mangles it), so give it a name in TYPE_NAMES (test/lib/schema-gen.ts).`,
+      );
+    }
     const token = `dockwire:index:${name}`;
     if (types[token]) throw new Error(`two different object types named ${name} (${checker.typeToString(t)})`);
     typeNames.set(t, token);
@@ -293,9 +343,9 @@ export function generateSchema(root: string): Spec {
       }
       const m = members(t);
       const out: Spec = { ...spec };
-      const description = doc(p);
+      const description = [doc(p), NARROWED[where] ? `Outside TypeScript: ${NARROWED[where].why}.` : ""].filter(Boolean).join("\n\n");
       if (description) out.description = description;
-      if (site.input && !m.wrapped) out.plain = true;
+      if (site.input && !m.wrapped && !NARROWED[where]?.acceptsOutput) out.plain = true;
       properties[name] = out;
       if (!(p.flags & ts.SymbolFlags.Optional) && !m.optional) required.push(name);
     }
@@ -346,12 +396,20 @@ export function generateSchema(root: string): Spec {
     description: pkg.description,
     license: "Apache-2.0",
     keywords: ["docker", "networking", "category/infrastructure", "kind/component"],
-    meta: { moduleFormat: "(.*)" },
+    // Every component in one module per language (pulumi_dockwire.BridgeNetwork, dockwire.NewBridgeNetwork),
+    // as the TypeScript package exports them: the tokens keep their TypeScript modules, which this
+    // format does not match. (Separate Go packages would import each other: a cycle.)
+    meta: { moduleFormat: "(index)", supportPack: true },
     language: {
       nodejs: { packageName: "@dockwire/sdk", respectSchemaVersion: true },
       python: { packageName: "pulumi_dockwire", respectSchemaVersion: true },
-      go: { importBasePath: "dockwire/sdk/go/dockwire", respectSchemaVersion: true, generateResourceContainerTypes: true },
-      csharp: { rootNamespace: "Dockwire", respectSchemaVersion: true },
+      go: {
+        importBasePath: "dockwire/sdk/go/dockwire",
+        respectSchemaVersion: true,
+        generateResourceContainerTypes: true,
+        generateExtraInputTypes: true,
+      },
+      csharp: { respectSchemaVersion: true },
     },
     resources,
     types: sortedTypes,
