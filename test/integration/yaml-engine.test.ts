@@ -17,6 +17,7 @@ function config(id: string): Record<string, string> {
     networkName: `${id}-mynet`,
     subnet: "10.202.0.0/16",
     gateway: "10.202.0.1",
+    tomcat01Ip: "10.202.0.11",
     image: images.busybox,
     prefix: `${id}-`,
     alias: "tomcat02",
@@ -63,6 +64,17 @@ engineTest("a Pulumi YAML program (seed 002: mynet and two containers) through t
   t.true(upped.includes(message), upped);
   t.deepEqual(await resourcesInState(bad), [], "nothing in state");
   t.deepEqual(await objects(id), [], "nothing on the daemon");
+  // A static address outside the network's subnet: the network is given by name, and the
+  // provider plugin finds the program's network of that name, so the address is checked.
+  await bad.stack.setAllConfig({ gateway: { value: "10.202.0.1" }, tomcat01Ip: { value: "10.9.9.9" } });
+  const address = await expectFailure(() => bad.stack.preview({ onOutput: collect(bad) }));
+  t.true(
+    address.includes(
+      'dockwire:containers:AppContainer "tomcat01": networks[0].ipv4Address "10.9.9.9" is outside subnet 10.202.0.0/16: pick an address inside it.',
+    ),
+    address,
+  );
+  t.deepEqual(await objects(id), [], "nothing on the daemon");
 
   // 2. Up: the daemon has the network with its subnet and gateway, both containers on it, reaching each other by name.
   const ts = await folderStack(t, "mynet-yaml", config(id));
@@ -75,6 +87,7 @@ engineTest("a Pulumi YAML program (seed 002: mynet and two containers) through t
   const before = await inspect(`${id}-tomcat02`);
   t.true(before.State.Running);
   t.true(before.NetworkSettings.Networks[`${id}-mynet`].IPAddress.startsWith("10.202."));
+  t.is((await inspect(`${id}-tomcat01`)).NetworkSettings.Networks[`${id}-mynet`].IPAddress, "10.202.0.11");
   await pingByName(t, `${id}-tomcat01`, "tomcat02");
   await pingByName(t, `${id}-tomcat02`, "tomcat01");
 
