@@ -6,8 +6,13 @@
 // makes what the daemon then shows; a re-preview is quiet; a change takes one up, in place;
 // destroy leaves nothing.
 import type { ExecutionContext } from "ava";
-import { TestStack, collect, engineTest, expectFailure, expectQuietPreview, folderStack } from "./lib/engine";
-import { docker, dockerJson, images, uniqueName } from "./lib/exec";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { repoRoot } from "./lib/checkout";
+import { TestStack, collect, engineTest, expectFailure, expectQuietPreview, folderStack, folderStackIn } from "./lib/engine";
+import { docker, dockerHost, dockerJson, images, run, uniqueName } from "./lib/exec";
+import { pings, requireRoot } from "./lib/netns";
 
 const YAML = ["pulumi-language-yaml", "pulumi-resource-pulumi-nodejs"];
 
@@ -110,3 +115,76 @@ engineTest("a Pulumi YAML program (seed 002: mynet and two containers) through t
   await ts.stack.destroy({ onOutput: collect(ts) });
   t.deepEqual(await objects(id), []);
 });
+
+engineTest(
+  "a Pulumi YAML program passing components to components: a network on a DockerHost (a reference), seed 000's veth pair between two namespaces (by name)",
+  YAML,
+  async (t) => {
+    requireRoot();
+    const id = uniqueName("dwl").replace(/-/g, "");
+    const [ns1, ns2, v1, v2, net] = [`${id}n1`, `${id}n2`, `${id}v1`, `${id}v2`, `${id}-net`];
+    const dir = await mkdtemp(path.join(tmpdir(), "dockwire-yaml-"));
+    t.teardown(async () => {
+      await rm(dir, { recursive: true, force: true });
+      // Only if the engine's destroy failed: what the program made, by name.
+      for (const ns of [ns1, ns2]) await run("ip", ["netns", "del", ns]).catch(() => undefined);
+      await run("ip", ["link", "del", v1]).catch(() => undefined);
+      await docker(["network", "rm", net]).catch(() => undefined);
+    });
+    // The program's folder as a user's, after `npm install dockwire`: node_modules beside Pulumi.yaml.
+    await symlink(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+    await writeFile(
+      path.join(dir, "Pulumi.yaml"),
+      `name: dockwire-yaml-lab
+runtime: yaml
+plugins:
+  providers:
+    - name: dockwire
+      path: ${path.join(repoRoot, "provider", "plugin")}
+resources:
+  local:
+    type: dockwire:host:DockerHost
+    properties:
+      host: ${dockerHost()}
+  net:
+    type: dockwire:networks:BridgeNetwork
+    properties:
+      host: \${local}
+      networkName: ${net}
+      subnet: 10.203.0.0/24
+  ns1:
+    type: dockwire:netns:NetworkNamespace
+    properties:
+      name: ${ns1}
+  ns2:
+    type: dockwire:netns:NetworkNamespace
+    properties:
+      name: ${ns2}
+  pair:
+    type: dockwire:netns:VethPair
+    properties:
+      name: ${v1}
+      peerName: ${v2}
+      ends:
+        - namespace: \${ns1.namespaceName}
+          addresses: ["192.168.1.1/24"]
+        - namespace: \${ns2.namespaceName}
+          addresses: ["192.168.1.2/24"]
+outputs:
+  networkId: \${net.networkId}
+  endNames: \${pair.endNames}
+`,
+    );
+    const ts = await folderStackIn(t, dir);
+    const up = await ts.stack.up({ onOutput: collect(ts) });
+    t.deepEqual(up.outputs.endNames.value, [v1, v2]);
+    t.is((await dockerJson<any[]>(["network", "inspect", net]))[0].Id, up.outputs.networkId.value);
+    // Seed 000: the two namespaces ping each other over the pair.
+    t.true(await pings("192.168.1.2", ns1), `${ns1} pings 192.168.1.2 in ${ns2}`);
+    await expectQuietPreview(t, ts);
+    await ts.stack.destroy({ onOutput: collect(ts) });
+    const left = (await run("ip", ["netns", "list"])).stdout;
+    t.false(left.includes(ns1) || left.includes(ns2), left);
+    t.false((await docker(["network", "ls", "--format", "{{.Name}}"])).split("\n").includes(net));
+  },
+);

@@ -119,10 +119,15 @@ export function stackFolder(name: string): string {
  * when the test ends, with its Pulumi.<stack>.yaml.
  */
 export async function folderStack(t: ExecutionContext, name: string, config: Record<string, string> = {}): Promise<TestStack> {
+  return folderStackIn(t, stackFolder(name), config);
+}
+
+/** A new stack of the Pulumi project in `dir` (any runtime), run by the CLI as `cd DIR && pulumi up` runs it; see {@link folderStack}. */
+export async function folderStackIn(t: ExecutionContext, dir: string, config: Record<string, string> = {}): Promise<TestStack> {
   if (!process.env.PULUMI_BACKEND_URL)
     throw new Error("PULUMI_BACKEND_URL is not set: run the tests through `npm test` (scripts/toolchain.sh env)");
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: uniqueName("t").replace(/-/g, ""), workDir: stackFolder(name) },
+    { stackName: uniqueName("t").replace(/-/g, ""), workDir: dir },
     { pulumiCommand: await pulumiCommand() },
   );
   const ts: TestStack = { stack, log: [] };
