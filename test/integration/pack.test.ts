@@ -109,7 +109,8 @@ const pulumi = require("@pulumi/pulumi");
   // there, a YAML program pointed at node_modules/dockwire/provider/plugin (the README's way)
   // gets dockwire's refusal of bad input at preview.
   for (const f of ["pulumi-resource-dockwire", "schema.json"]) t.true(listing.stdout.includes(`package/provider/plugin/${f}`), f);
-  const launcher = path.join(dir, "node_modules", "dockwire", "provider", "plugin", "pulumi-resource-dockwire");
+  // npm links the launcher into node_modules/.bin too (on PATH there, the engine finds the plugin by itself).
+  const launcher = path.join(dir, "node_modules", ".bin", "pulumi-resource-dockwire");
   const served = await run("pulumi", ["package", "get-schema", launcher], { timeoutMs: 60_000, cwd: dir });
   // The CLI adds the defaults it fills in (`config: {}`); the rest is the shipped schema.
   const { config: _config, ...servedSchema } = JSON.parse(served.stdout) as Record<string, unknown>;
