@@ -16,10 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { DockerHost } from "../host/docker-host";
-import { NetworkNamespace } from "../netns/components";
-import { DockwireNetwork } from "../networks/network";
-import { COMPONENTS, ComponentToken } from "./components";
+import { BY_NAME, COMPONENTS, ComponentToken } from "./components";
 
 /** The package schema's parts the provider reads. */
 interface PackageSchema {
@@ -27,13 +24,8 @@ interface PackageSchema {
   resources: Record<string, { inputProperties?: Record<string, { plain?: boolean }>; properties?: Record<string, unknown> }>;
 }
 
-/** Where the schema is, beside the source of this module (dist/provider/plugin -> provider/plugin). */
-export function schemaPath(): string {
-  const candidates = [path.join(__dirname, "schema.json"), path.join(__dirname, "../../../provider/plugin/schema.json")];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`dockwire provider: schema.json not found (looked in ${candidates.join(", ")})`);
-  return found;
-}
+/** The schema: provider/plugin/schema.json, beside this module's source (it runs from dist/provider/plugin). */
+export const SCHEMA_PATH = path.join(__dirname, "../../../provider/plugin/schema.json");
 
 /** The parts of pulumi's Output the provider needs to turn a known input back into a plain value. */
 interface SettlableOutput {
@@ -116,51 +108,26 @@ export class DockwireProvider implements provider.Provider {
   }
 
   /**
-   * Inside object types the schema refers to components by name (a cycle of imports in the
-   * Python SDK rules out resource references there): the name of a network, a namespace or a
-   * DockerHost's endpoint becomes the component of this program that has it, so the component
-   * gets what a TypeScript program passes (the network's subnet for the address checks, the
-   * namespace to order the veth after, the worker's daemon).
+   * Inside object types other languages give components by name ({@link BY_NAME}): the name
+   * becomes the program's component of that name, so the component gets what a TypeScript
+   * program passes.
    */
   private async resolveNames(type: ComponentToken, name: string, args: Record<string, unknown>): Promise<void> {
-    const each = async (key: string, field: string, resolve: (value: unknown, at: string) => unknown): Promise<void> => {
-      const list = args[key];
-      if (!Array.isArray(list)) return;
-      args[key] = await Promise.all(
-        list.map(async (item: unknown, i) => {
-          if (item === null || typeof item !== "object" || !(field in item)) return item;
-          const at = `${key}[${i}].${field}`;
-          const value = await this.known((item as Record<string, unknown>)[field], at, type, name);
-          return { ...item, [field]: resolve(value, at) };
-        }),
-      );
-    };
-    const single = <T>(matches: T[]): T | undefined => (matches.length === 1 ? matches[0] : undefined);
+    const by = BY_NAME[type];
+    const list = by && args[by.list];
+    if (!by || !Array.isArray(list)) return;
     const live = [...this.live.values()];
-    if (type === "dockwire:containers:AppContainer") {
-      // A network of the program by its Docker name (else an existing network, as in TypeScript).
-      await each(
-        "networks",
-        "network",
-        (v) => single(live.filter((c): c is DockwireNetwork => c instanceof DockwireNetwork && c.spec.name === v)) ?? v,
-      );
-    } else if (type === "dockwire:netns:VethPair") {
-      await each(
-        "ends",
-        "namespace",
-        (v) => single(live.filter((c): c is NetworkNamespace => c instanceof NetworkNamespace && c.namespaceName === v)) ?? v,
-      );
-    } else if (type === "dockwire:networks:Swarm") {
-      await each("workers", "host", (v, at) => {
-        const host = single(live.filter((c): c is DockerHost => c instanceof DockerHost && c.endpoint.url === v));
-        if (!host) {
-          throw new pulumi.RunError(
-            `${type} ${JSON.stringify(name)}: ${at} ${JSON.stringify(v)} is not the endpoint of one DockerHost of this program: construct a DockerHost with host: ${JSON.stringify(v)} and give its endpoint here.`,
-          );
-        }
-        return host;
-      });
-    }
+    args[by.list] = await Promise.all(
+      list.map(async (item: unknown, i) => {
+        if (item === null || typeof item !== "object" || !(by.field in item)) return item;
+        const at = `${by.list}[${i}].${by.field}`;
+        const value = await this.known((item as Record<string, unknown>)[by.field], at, type, name);
+        const found = typeof value === "string" ? by.find(live, value) : undefined;
+        if (!found && by.missing)
+          throw new pulumi.RunError(`${type} ${JSON.stringify(name)}: ${at} ${JSON.stringify(value)} ${by.missing(String(value))}`);
+        return { ...item, [by.field]: found ?? value };
+      }),
+    );
   }
 
   /** A value the component needs at construction: an output is waited for, and must be known. */
@@ -178,5 +145,5 @@ export class DockwireProvider implements provider.Provider {
 
 /** The provider with the schema beside it. */
 export function dockwireProvider(): DockwireProvider {
-  return new DockwireProvider(fs.readFileSync(schemaPath(), "utf8"));
+  return new DockwireProvider(fs.readFileSync(SCHEMA_PATH, "utf8"));
 }

@@ -22,6 +22,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import ts from "typescript";
+import { BY_NAME } from "../../provider/plugin/components";
 
 /** Properties that exist only for TypeScript programs, with why they cannot be in the schema. */
 const PLAN =
@@ -53,29 +54,13 @@ export const TYPE_NAMES: Record<string, string> = {
  * have across languages.
  */
 export const NARROWED: Record<string, { spec: Record<string, unknown>; why: string; acceptsOutput?: boolean }> = {
+  // Components inside object types go by name (see BY_NAME in provider/plugin/components.ts).
+  ...Object.fromEntries(
+    Object.values(BY_NAME).map((b) => [`${b.schemaType}.${b.field}`, { spec: { type: "string" }, acceptsOutput: true, why: b.why }]),
+  ),
   "dockwire:networks:OverlayNetwork.swarm": {
     spec: { $ref: "#/resources/dockwire:networks:Swarm" },
     why: "any resource in TypeScript; across languages the Swarm (other resources order the network with dependsOn)",
-  },
-  // Inside object types, a component is referred to by its name: the Python SDK generator
-  // imports a type module and the resource modules it refers to in a cycle, and the types then
-  // fail to resolve. The provider plugin finds the program's component of that name, so the
-  // checks that need it (a static address inside the network's subnet, the order of a veth
-  // after its namespace, a worker's daemon) are the same as in TypeScript.
-  "AppContainerNetwork.network": {
-    spec: { type: "string" },
-    acceptsOutput: true,
-    why: "a network component or a name in TypeScript; across languages the network's name (a dockwire network's networkName, or an existing network's)",
-  },
-  "VethPairEndPlacement.namespace": {
-    spec: { type: "string" },
-    acceptsOutput: true,
-    why: "a NetworkNamespace or a name in TypeScript; across languages the namespace's name",
-  },
-  "SwarmWorker.host": {
-    spec: { type: "string" },
-    acceptsOutput: true,
-    why: "a DockerHost in TypeScript; across languages the endpoint (`host`) of a DockerHost of the program",
   },
 };
 
@@ -212,7 +197,7 @@ export function generateSchema(root: string): Spec {
     const specs: Spec[] = [];
     if (rest.length < values.length) specs.push({ type: "boolean" });
     for (const v of rest) {
-      for (const s of convertSingle(v, site, rest.length > 1)) {
+      for (const s of convertSingle(v, site)) {
         if (!specs.some((x) => JSON.stringify(x) === JSON.stringify(s))) specs.push(s);
       }
     }
@@ -236,11 +221,11 @@ export function generateSchema(root: string): Spec {
     return { $ref: `#/types/${token}` };
   };
 
-  const convertSingle = (t: ts.Type, site: Site, inUnion: boolean): Spec[] => {
+  const convertSingle = (t: ts.Type, site: Site): Spec[] => {
     // `string & {...}` (what an intersection of mapped types leaves): the primitive part decides.
     if (t.isIntersection()) {
       const prim = t.types.find((m) => m.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike));
-      if (prim) return convertSingle(prim, site, inUnion);
+      if (prim) return convertSingle(prim, site);
     }
     if (t.flags & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.TemplateLiteral)) return [{ type: "string" }];
     if (t.flags & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral)) return [{ type: "number" }];
@@ -260,7 +245,6 @@ export function generateSchema(root: string): Spec {
     const index = checker.getIndexInfoOfType(t, ts.IndexKind.String);
     if (index && props.length === 0) return [{ type: "object", additionalProperties: element(index.type, site) }];
     if (index) throw new Unexpressible("an object with both properties and an index signature");
-    void inUnion;
     return [{ $ref: `#/types/${objectType(t, site)}` }];
   };
 
@@ -424,15 +408,6 @@ export function schemaText(root: string): string {
 if (require.main === module) {
   const root = path.resolve(__dirname, "../../..");
   const file = path.join(root, "provider/plugin/schema.json");
-  const text = schemaText(root);
-  if (process.argv.includes("--check")) {
-    const had = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-    if (had !== text) {
-      console.error("provider/plugin/schema.json is stale: run `npm run schema`.");
-      process.exit(1);
-    }
-  } else {
-    fs.writeFileSync(file, text);
-    console.error(`wrote ${path.relative(root, file)}`);
-  }
+  fs.writeFileSync(file, schemaText(root));
+  console.error(`wrote ${path.relative(root, file)}`);
 }
