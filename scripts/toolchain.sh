@@ -474,14 +474,11 @@ cmd_status() {
       line="missing: \`bash scripts/toolchain.sh\` writes it to $BIN"
     elif [ "$name" = pulumi ]; then
       line="missing: \`bash scripts/toolchain.sh\` builds it (about 10 minutes cold)"
-    elif [ "${name#pulumi-language-}" != "$name" ] && [ -z "$SYS" ] && [ -f "$REFUSED/$name.txt" ]; then
-      line="refused by the Go module proxy, see $REFUSED/$name.txt (${ROLE[$name]})"
-    elif [ "${name#pulumi-language-}" != "$name" ] && [ -z "$SYS" ] && [ -f "$FAILED/$name.txt" ]; then
-      line="its build failed, see $FAILED/$name.txt (${ROLE[$name]})"
-    elif [ "${name#pulumi-language-}" != "$name" ] && [ -z "$SYS" ]; then
-      line="missing: \`bash scripts/toolchain.sh\` builds it (${ROLE[$name]})"
-    elif [ "${name#pulumi-language-}" != "$name" ]; then
-      line="missing (${ROLE[$name]})"
+    elif [ "${name#pulumi-language-}" != "$name" ]; then   # a language host: built here unless the pulumi is the user's
+      if [ -n "$SYS" ]; then line="missing (${ROLE[$name]})"
+      elif [ -f "$REFUSED/$name.txt" ]; then line="refused by the Go module proxy, see $REFUSED/$name.txt (${ROLE[$name]})"
+      elif [ -f "$FAILED/$name.txt" ]; then line="its build failed, see $FAILED/$name.txt (${ROLE[$name]})"
+      else line="missing: \`bash scripts/toolchain.sh\` builds it (${ROLE[$name]})"; fi
     else
       line="missing (${ROLE[$name]}; never built: the Go module proxy cannot serve it). To add it, "
       if [ -n "$SYS" ]; then line+="install it as a plugin (pulumi plugin install resource ${name#pulumi-resource-} ${REPORTED[$name]#v})"
